@@ -1,0 +1,128 @@
+"""What a frame analysis produces: one `CheckResult` per check, gathered in an `Assessment`.
+
+These are plain data.  Text for people comes from `posecheck.messages` at the edge
+(`Assessment.to_dict(lang=...)`, the renderer), so the same result can be shown in
+English or Dutch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from posecheck.landmarks import Landmark, Side
+from posecheck.messages import Lang, text
+
+Status = Literal["pass", "fail", "unknown"]
+View = Literal["side", "front"]
+EXERCISES = ("kneeling_lunge", "standing_lunge", "prone_press_up", "standing_posture")
+
+# Order in which failing checks are worth telling first: the two things the seed text
+# insists on (hip extension, no hollow back) lead, then the rest of the set-up.
+CUE_PRIORITY = (
+    "pelvis_on_floor",
+    "trunk_upright",
+    "hip_extension",
+    "rear_knee_on_floor",
+    "front_knee_over_ankle",
+    "rear_leg_straight",
+    "chest_lifted",
+    "plumb_line",
+    "forward_head",
+    "knee_hyperextension",
+    "shoulders_level",
+    "hips_level",
+    "hand_position",
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check on one frame.
+
+    Attributes:
+        id: check id, e.g. ``"front_knee_over_ankle"``.
+        status: ``pass``, ``fail`` or ``unknown``.
+        value: the measured value (NaN when unknown), in ``unit``.
+        unit: ``"deg"`` or ``"ratio"`` (a length relative to a body segment).
+        limit: the pass condition in words, e.g. ``"|v| <= 12"``.
+        cue: message key in `posecheck.messages`; says what to correct (or what is right).
+        level: an informative grade for checks that never fail (``hand_position``).
+        points: landmarks the measurement used, for drawing it: two for a segment
+            angle, three for a joint angle (vertex in the middle).
+        informative: True for checks that never fail and do not gate the hold timer.
+    """
+
+    id: str
+    status: Status
+    value: float
+    unit: str
+    limit: str
+    cue: str
+    level: str | None = None
+    points: tuple[Landmark, ...] = ()
+    informative: bool = False
+
+    def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "value": round(self.value, 3) if math.isfinite(self.value) else None,
+            "unit": self.unit,
+            "limit": self.limit,
+            "message": text(self.cue, lang),
+        }
+        if self.level is not None:
+            data["level"] = self.level
+        return data
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything posecheck concluded about one frame."""
+
+    person_found: bool
+    exercise: str | None = None
+    view: View | None = None
+    front_side: Side | None = None
+    checks: tuple[CheckResult, ...] = field(default_factory=tuple)
+    # Why no exercise could be judged (a message key), e.g. "no_person" or "turn_sideways".
+    note: str | None = None
+
+    def check(self, check_id: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    @property
+    def all_pass(self) -> bool:
+        """True when every gating check passes: the stretch is held in correct form."""
+        gating = [c for c in self.checks if not c.informative]
+        return bool(gating) and all(c.status == "pass" for c in gating)
+
+    def main_cue(self) -> str | None:
+        """The one message key most worth saying now."""
+        if not self.person_found:
+            return "no_person"
+        if self.note is not None:
+            return self.note
+        rank = {check_id: i for i, check_id in enumerate(CUE_PRIORITY)}
+        by_priority = sorted(self.checks, key=lambda c: rank.get(c.id, len(rank)))
+        for wanted in ("fail", "unknown"):
+            for check in by_priority:
+                if check.status == wanted and not check.informative:
+                    return check.cue
+        return "all_good" if self.checks else None
+
+    def to_dict(self, lang: Lang = "en", **extra: Any) -> dict[str, Any]:
+        """The result format of PRODUCT.md; ``extra`` (source, model, time_s) goes first."""
+        data: dict[str, Any] = dict(extra)
+        data.update(
+            person_found=self.person_found,
+            exercise=self.exercise,
+            view=self.view,
+            front_side=self.front_side,
+            checks=[c.to_dict(lang) for c in self.checks],
+        )
+        cue = self.main_cue()
+        data["cue"] = text(cue, lang) if cue else None
+        return data
