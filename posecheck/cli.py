@@ -1,0 +1,49 @@
+"""The ``posecheck`` command.  Each subcommand lives in ``posecheck.commands.<name>`` and provides
+``add_parser(subparsers)`` and ``run(args) -> int``; this module only wires them and turns
+`PosecheckError` into one line on stderr with its exit code (no traceback)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from posecheck import __version__
+from posecheck.errors import PosecheckError
+
+COMMANDS = ("photo", "video", "live", "models")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posecheck",
+        description="Check hip-flexor stretches and standing posture with MediaPipe pose landmarks.",
+    )
+    parser.add_argument("--version", action="version", version=f"posecheck {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"posecheck.commands.{name}").add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="posecheck: %(message)s"
+    )
+    try:
+        return int(args.run(args))
+    except PosecheckError as error:
+        print(f"posecheck: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("posecheck: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
