@@ -52,6 +52,8 @@ class CheckResult:
         points: landmarks the measurement used, for drawing it: two for a segment
             angle, three for a joint angle (vertex in the middle).
         informative: True for checks that never fail and do not gate the hold timer.
+        margin: how far the value is inside the pass region, in ``unit`` (negative when
+            failing, NaN when unknown); the debouncer uses it for hysteresis.
     """
 
     id: str
@@ -63,6 +65,7 @@ class CheckResult:
     level: str | None = None
     points: tuple[Landmark, ...] = ()
     informative: bool = False
+    margin: float = float("nan")
 
     def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
         data: dict[str, Any] = {
