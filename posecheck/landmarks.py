@@ -13,7 +13,7 @@ Conventions used everywhere in posecheck:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Literal
 
@@ -155,6 +155,4 @@ class Pose:
         return (self.xy[a] + self.xy[b]) / 2.0
 
     def replace(self, **changes: object) -> Pose:
-        from dataclasses import replace
-
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -15,7 +15,10 @@ LANGS: tuple[Lang, ...] = ("en", "nl")
 
 MESSAGES: dict[str, dict[Lang, str]] = {
     # General
-    "no_person": {"en": "No person found: step into view.", "nl": "Geen persoon gevonden: ga in beeld staan."},
+    "no_person": {
+        "en": "No person found: step into view.",
+        "nl": "Geen persoon gevonden: ga in beeld staan.",
+    },
     "no_exercise": {
         "en": "No known exercise recognised.",
         "nl": "Geen bekende oefening herkend.",
@@ -72,7 +75,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "nl": "Je voorste knie staat achter je enkel: breng je knie loodrecht boven je enkel.",
     },
     # rear_knee_on_floor
-    "rear_knee_on_floor.pass": {"en": "Rear knee rests on the floor.", "nl": "Je achterste knie steunt op de grond."},
+    "rear_knee_on_floor.pass": {
+        "en": "Rear knee rests on the floor.",
+        "nl": "Je achterste knie steunt op de grond.",
+    },
     "rear_knee_on_floor.fail": {
         "en": "Rest the rear knee on the floor.",
         "nl": "Laat je achterste knie op de grond steunen.",
@@ -148,7 +154,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     # shoulders_level / hips_level
     "shoulders_level.pass": {"en": "Shoulders are level.", "nl": "Je schouders staan recht."},
-    "shoulders_level.fail": {"en": "One shoulder is higher: level them.", "nl": "Eén schouder staat hoger: breng ze gelijk."},
+    "shoulders_level.fail": {
+        "en": "One shoulder is higher: level them.",
+        "nl": "Eén schouder staat hoger: breng ze gelijk.",
+    },
     "hips_level.pass": {"en": "Hips are level.", "nl": "Je heupen staan recht."},
     "hips_level.fail": {
         "en": "One hip is higher: stand evenly on both feet.",

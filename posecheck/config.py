@@ -1,0 +1,160 @@
+"""Every threshold posecheck uses, in one frozen `Settings` object.
+
+Units are in the names (``_deg`` degrees, ``_ratio`` a length divided by a body segment,
+``_s`` seconds).  Defaults start from the table in PRODUCT.md; where they were tuned on the
+labelled development photos (``benchmarks/accuracy.py``) the comment says why.  A TOML file
+(``--config FILE.toml``) may override any of them by name, flat or under a ``[thresholds]``
+table::
+
+    # posecheck.toml
+    max_shin_tilt_deg = 10     # stricter: front knee within 10 degrees of the ankle vertical
+    max_trunk_tilt_deg = 15
+
+Unknown keys, wrong types and out-of-range values are rejected with a message that names
+the key and the allowed range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from posecheck.errors import UsageError
+
+
+def _setting(default: float, low: float, high: float, doc: str) -> Any:
+    return field(default=default, metadata={"range": (low, high), "doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds of all checks and of exercise/view recognition."""
+
+    # --- landmark quality -------------------------------------------------------------
+    min_visibility: float = _setting(
+        0.5, 0.0, 1.0, "a landmark below this visibility counts as not seen (check -> unknown)"
+    )
+    # --- view -------------------------------------------------------------------------
+    max_side_view_width_ratio: float = _setting(
+        0.45,
+        0.05,
+        2.0,
+        "shoulder/hip width in the image relative to trunk length; below = side view. "
+        "A width of ~0.75 trunk lengths seen at yaw t appears as 0.75*sin(t): 0.45 ~ 35 degrees off side-on",
+    )
+    # --- lunges (exercises 1, 2) ------------------------------------------------------
+    max_shin_tilt_deg: float = _setting(
+        12.0, 0.0, 60.0, "front_knee_over_ankle: |front shin angle from vertical| must stay within this"
+    )
+    max_rear_knee_height_ratio: float = _setting(
+        0.25,
+        0.0,
+        2.0,
+        "rear_knee_on_floor: rear knee height above the floor line, in shin lengths "
+        "(the knee joint centre sits ~0.1-0.15 shin above a floor it rests on)",
+    )
+    min_hip_extension_deg: float = _setting(
+        10.0, -45.0, 90.0, "hip_extension: rear thigh at least this far behind the trunk line"
+    )
+    max_trunk_tilt_deg: float = _setting(
+        15.0, 0.0, 60.0, "trunk_upright: |trunk angle from vertical| within this (backward = hollow-back sag)"
+    )
+    min_rear_knee_angle_deg: float = _setting(
+        160.0, 90.0, 180.0, "rear_leg_straight: rear knee angle hip-knee-ankle at least this"
+    )
+    # --- prone press-up (exercise 3) --------------------------------------------------
+    min_chest_lift_deg: float = _setting(20.0, 0.0, 90.0, "chest_lifted: trunk angle above the floor line")
+    max_pelvis_gap_ratio: float = _setting(
+        0.08,
+        0.0,
+        1.0,
+        "pelvis_on_floor: background gap between the front of pelvis/thighs and the floor in the "
+        "segmentation mask, in thigh lengths",
+    )
+    max_knee_lift_ratio: float = _setting(
+        0.30,
+        0.0,
+        2.0,
+        "pelvis_on_floor: knee height above the floor line (through toes and wrists), in thigh lengths",
+    )
+    max_pelvis_height_ratio: float = _setting(
+        0.55,
+        0.0,
+        2.0,
+        "pelvis_on_floor: hip joint centre above the floor line, in thigh lengths "
+        "(cobras 0.1-0.5 on the dev photos, planks and dogs 0.5-2)",
+    )
+    min_easy_hand_reach_ratio: float = _setting(
+        0.5,
+        -2.0,
+        3.0,
+        "hand_position: wrists ahead of the shoulders by at least this many upper-arm lengths = easier",
+    )
+    # --- standing posture (exercise 4) ------------------------------------------------
+    max_neck_tilt_deg: float = _setting(20.0, 0.0, 90.0, "forward_head: shoulder->ear angle from vertical")
+    max_plumb_offset_ratio: float = _setting(
+        0.10, 0.0, 1.0, "plumb_line: shoulder and hip offset from the ankle vertical, in leg lengths"
+    )
+    max_knee_hyperextension_deg: float = _setting(
+        5.0, 0.0, 45.0, "knee_hyperextension: knee behind the hip-ankle line by at most this"
+    )
+    max_level_tilt_deg: float = _setting(
+        3.0, 0.0, 45.0, "shoulders_level / hips_level: tilt of the shoulder or hip line (front view)"
+    )
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def describe_settings() -> str:
+    """A commented TOML document with every setting and its default (for users to copy)."""
+    lines = ["# posecheck settings (defaults)"]
+    for f in fields(Settings):
+        low, high = f.metadata["range"]
+        lines.append(f"# {f.metadata['doc']} [{low}..{high}]")
+        lines.append(f"{f.name} = {f.default}")
+    return "\n".join(lines) + "\n"
+
+
+def settings_from_mapping(values: dict[str, Any], origin: str = "config") -> Settings:
+    """Validated `Settings` from a mapping of overrides."""
+    known = {f.name: f for f in fields(Settings)}
+    changes: dict[str, float] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise UsageError(f"{origin}: unknown setting '{key}'; valid settings: {', '.join(sorted(known))}")
+        low, high = known[key].metadata["range"]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UsageError(f"{origin}: '{key}' must be a number in [{low}, {high}], got {value!r}")
+        if not math.isfinite(value) or not low <= value <= high:
+            raise UsageError(f"{origin}: '{key}' = {value} is out of range; allowed [{low}, {high}]")
+        changes[key] = float(value)
+    return replace(DEFAULT_SETTINGS, **changes)
+
+
+def load_settings(path: str | Path | None) -> Settings:
+    """Settings from a TOML file (None -> defaults).  Raises `UsageError` with one line."""
+    if path is None:
+        return DEFAULT_SETTINGS
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read config file {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"config file {path} is not valid TOML: {error}") from None
+    values = dict(data.pop("thresholds", {}))
+    for key, value in data.items():
+        if isinstance(value, dict):
+            raise UsageError(f"{path}: unknown table [{key}]; put settings at the top or under [thresholds]")
+        values[key] = value
+    return settings_from_mapping(values, origin=str(path))

@@ -1,0 +1,418 @@
+"""Frame sources (camera, video file, still images) and the annotated-video sink.
+
+One source type for all inputs, so ``posecheck live`` and ``posecheck video`` share one
+loop.  Everything here is an adapter around OpenCV; nothing in the pure core imports it.
+
+Why the care about timestamps: MediaPipe's VIDEO mode and every temporal filter
+(smoothing, debounce, hold timer) need strictly increasing times in seconds.  Files give
+them through ``CAP_PROP_POS_MSEC``; when the container has no usable frame rate (0 or
+missing) we fall back to ``index / fps`` at 30 fps; cameras use the capture clock.
+
+Failure handling follows what a user can act on:
+
+* a camera that cannot be opened, or opens but never delivers a frame -> `InputError`
+  naming what to try;
+* a camera that stops delivering mid-session -> ``state == "lost"`` while retrying for
+  ``retry_s`` seconds (the window can say so), then the iteration ends cleanly;
+* a file that breaks mid-way -> the iteration ends with a warning and ``state == "broken"``;
+* frames whose size changes mid-stream are resized to the first frame's size.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import cv2
+import numpy as np
+
+from posecheck.errors import InputError, OutputError, UsageError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FPS = 30.0
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
+SourceState = Literal["ok", "lost", "ended", "broken"]
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One decoded frame.
+
+    Attributes:
+        image: (height, width, 3) uint8 BGR image, always of the source's first size.
+        timestamp_s: stream time in seconds, strictly increasing within a source.
+        index: 0-based number of the frame within the source.
+        captured_at: ``time.monotonic()`` when the frame was read, for latency figures.
+    """
+
+    image: np.ndarray
+    timestamp_s: float
+    index: int
+    captured_at: float = field(default_factory=time.monotonic)
+
+
+class Capture(Protocol):
+    """The part of ``cv2.VideoCapture`` a source uses (tests pass stand-ins)."""
+
+    def read(self) -> tuple[bool, Any]: ...
+    def get(self, prop: int) -> float: ...
+    def isOpened(self) -> bool: ...  # noqa: N802 - OpenCV's name
+    def release(self) -> None: ...
+
+
+class FrameSource:
+    """Iterate `Frame`s; also a context manager that releases the device or file."""
+
+    name: str = ""
+    is_live: bool = False
+    state: SourceState = "ok"
+
+    @property
+    def fps(self) -> float:
+        return DEFAULT_FPS
+
+    @property
+    def frame_count(self) -> int | None:
+        """Frames in the source when known (files, images), else None (cameras)."""
+        return None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of every frame this source yields."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Frame]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the device or file; safe to call twice."""
+
+    def __enter__(self) -> FrameSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CaptureSource(FrameSource):
+    """A camera or a video file read through a `Capture` (normally ``cv2.VideoCapture``).
+
+    The first frame is read when the source is made, so a file without frames or a busy
+    camera fails early with an `InputError`, before any output is written.
+
+    Args:
+        capture: an opened capture.
+        name: what to call the source in messages and reports.
+        is_camera: cameras get wall-clock timestamps and retry on read failures.
+        realtime: deliver a file's frames no faster than its frame rate, as a camera would
+            (``posecheck live --camera CLIP``), so frame dropping behaves as with a camera.
+        retry_s: how long a lost camera is retried before the session ends.
+        clock, sleep: injectable for tests.
+    """
+
+    def __init__(
+        self,
+        capture: Capture,
+        name: str,
+        *,
+        is_camera: bool = False,
+        realtime: bool = False,
+        retry_s: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._cap = capture
+        self.name = name
+        self.is_live = is_camera or realtime
+        self._is_camera = is_camera
+        self._realtime = realtime
+        self._retry_s = retry_s
+        self._clock = clock
+        self._sleep = sleep
+        fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+        self._fps_known = np.isfinite(fps) and 1.0 <= fps <= 1000.0
+        self._fps = fps if self._fps_known else DEFAULT_FPS
+        if not self._fps_known and not is_camera:
+            log.warning("%s has no usable frame rate (%s); assuming %.0f fps", name, fps, DEFAULT_FPS)
+        count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+        self._count = int(count) if not is_camera and np.isfinite(count) and count > 0 else None
+        self._index = 0
+        self._last_ts = -1.0
+        self._t0 = clock()
+        self._resize_warned = False
+        first = self._read_first()
+        self._size = (first.shape[1], first.shape[0])
+        self._first: np.ndarray | None = first
+
+    def _read_first(self) -> np.ndarray:
+        deadline = self._clock() + (self._retry_s if self._is_camera else 0.0)
+        while True:
+            ok, image = self._cap.read()
+            if ok and image is not None and image.size:
+                return _to_bgr(image)
+            if self._clock() >= deadline:
+                self.close()
+                if self._is_camera:
+                    raise InputError(
+                        f"camera {self.name} opened but delivers no frames: close other programs "
+                        "using it, or try another --camera index"
+                    )
+                raise InputError(
+                    f"{self.name} contains no readable video frames: check that it is a video file"
+                )
+            self._sleep(0.05)
+
+    @property
+    def fps(self) -> float:
+        return self._fps
+
+    @property
+    def frame_count(self) -> int | None:
+        return self._count
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._size
+
+    def _timestamp(self) -> float:
+        if self._is_camera:
+            ts = self._clock() - self._t0
+        else:
+            ts = self._index / self._fps
+            if self._fps_known:
+                pos_ms = self._cap.get(cv2.CAP_PROP_POS_MSEC)
+                if np.isfinite(pos_ms) and pos_ms > 0:
+                    ts = pos_ms / 1000.0
+        # Strictly increasing by at least 1 ms: MediaPipe VIDEO mode rejects repeats.
+        ts = max(ts, self._last_ts + 0.001)
+        self._last_ts = ts
+        return ts
+
+    def _make_frame(self, image: np.ndarray) -> Frame:
+        height, width = image.shape[:2]
+        if (width, height) != self._size:
+            if not self._resize_warned:
+                log.warning(
+                    "%s changes frame size to %dx%d at frame %d; resizing to %dx%d",
+                    self.name, width, height, self._index, *self._size,
+                )  # fmt: skip
+                self._resize_warned = True
+            image = cv2.resize(image, self._size, interpolation=cv2.INTER_AREA)
+        timestamp_s = self._timestamp()
+        if self._realtime and not self._is_camera:
+            delay = self._t0 + timestamp_s - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+        frame = Frame(image, timestamp_s, self._index, captured_at=self._clock())
+        self._index += 1
+        return frame
+
+    def _read_retrying(self) -> np.ndarray | None:
+        """The next image, or None at the end; retries a lost camera for ``retry_s``."""
+        ok, image = self._cap.read()
+        if ok and image is not None and image.size:
+            return _to_bgr(image)
+        if not self._is_camera:
+            # One more try: some decoders fail on a single damaged packet and then recover.
+            ok, image = self._cap.read()
+            if ok and image is not None and image.size:
+                return _to_bgr(image)
+            if self._count is not None and self._index < self._count * 0.98 - 1:
+                self.state = "broken"
+                log.warning(
+                    "%s broke off after %d of %d frames (damaged or truncated file); "
+                    "keeping what was read",
+                    self.name, self._index, self._count,
+                )  # fmt: skip
+            else:
+                self.state = "ended"
+            return None
+        self.state = "lost"
+        log.warning("camera %s stopped delivering frames; retrying for %.0f s", self.name, self._retry_s)
+        deadline = self._clock() + self._retry_s
+        while self._clock() < deadline:
+            self._sleep(0.1)
+            ok, image = self._cap.read()
+            if ok and image is not None and image.size:
+                self.state = "ok"
+                log.warning("camera %s is back", self.name)
+                return _to_bgr(image)
+        log.warning("camera %s lost; ending the session", self.name)
+        return None
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._first is not None:
+            # Start the clock when the consumer starts reading, not when the source was
+            # opened (model loading in between would otherwise look like a backlog).
+            self._t0 = self._clock()
+            image, self._first = self._first, None
+            yield self._make_frame(image)
+        while self.state not in ("ended", "broken"):
+            image = self._read_retrying()
+            if image is None:
+                if self.state in ("ok", "lost"):
+                    self.state = "ended" if self.state == "ok" else "lost"
+                return
+            yield self._make_frame(image)
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+class ImageSource(FrameSource):
+    """Still images as frames, one second apart (so temporal filters see distinct times)."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        from posecheck.imageio import load_image  # noqa: PLC0415 - only image inputs need it
+
+        if not paths:
+            raise InputError("no images given")
+        self.name = str(paths[0]) if len(paths) == 1 else f"{paths[0].parent} ({len(paths)} images)"
+        self._images = [load_image(p) for p in paths]
+        height, width = self._images[0].shape[:2]
+        self._size = (width, height)
+
+    @property
+    def fps(self) -> float:
+        return 1.0
+
+    @property
+    def frame_count(self) -> int | None:
+        return len(self._images)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._size
+
+    def __iter__(self) -> Iterator[Frame]:
+        for index, loaded in enumerate(self._images):
+            image = _to_bgr(loaded)
+            if (image.shape[1], image.shape[0]) != self._size:
+                image = cv2.resize(image, self._size, interpolation=cv2.INTER_AREA)
+            yield Frame(image, float(index), index)
+        self.state = "ended"
+
+
+def _to_bgr(image: np.ndarray) -> np.ndarray:
+    """3-channel uint8 BGR from whatever a capture or loader returned."""
+    if image.dtype != np.uint8:
+        scale = 255.0 / 65535.0 if image.dtype == np.uint16 else 1.0
+        image = np.clip(image.astype(np.float32) * scale, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return image
+
+
+def open_source(spec: int | str | Path, *, realtime: bool = False, retry_s: float = 3.0) -> FrameSource:
+    """A `FrameSource` for a camera index (``0`` or ``"0"``), a video file or an image.
+
+    Raises:
+        InputError: the camera cannot be opened or the file is missing or unreadable; the
+            message says what to try.
+    """
+    if isinstance(spec, int) or (isinstance(spec, str) and spec.strip().isdigit()):
+        index = int(spec)
+        capture = cv2.VideoCapture(index)
+        if not capture.isOpened():
+            capture.release()
+            raise InputError(
+                f"cannot open camera {index}: check that a camera is connected and not in use, "
+                "try another index (--camera 1), or give a video file as --camera"
+            )
+        return CaptureSource(capture, str(index), is_camera=True, retry_s=retry_s)
+    path = Path(spec)
+    if not path.exists():
+        raise InputError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a video or image file")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path}: no permission to read it; check the file's permissions")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty (0 bytes); give a video or image file")
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return ImageSource([path])
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        capture.release()
+        raise InputError(
+            f"{path}: OpenCV cannot read this video (unsupported, damaged or truncated); "
+            "try re-encoding it, e.g. to H.264 MP4"
+        )
+    return CaptureSource(capture, str(path), realtime=realtime, retry_s=retry_s)
+
+
+def check_output_path(path: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path:
+    """Fail before any work starts when ``path`` cannot be written.
+
+    Raises:
+        UsageError: ``path`` is one of the inputs (it would be overwritten while read) or a
+            directory.
+        OutputError: its directory does not exist or is not writable.
+    """
+    out = Path(path)
+    for source in inputs:
+        src = Path(source)
+        same = src.exists() and out.exists() and os.path.samefile(src, out)
+        if same or out.resolve() == src.resolve():
+            raise UsageError(f"output {out} is the input file; choose another output name")
+    if out.is_dir():
+        raise UsageError(f"output {out} is a directory; give a file name, e.g. {out / 'out.mp4'}")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {out}: directory {parent} does not exist; create it first")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {out}: no permission to write in {parent}")
+    if out.exists() and not os.access(out, os.W_OK):
+        raise OutputError(f"cannot write {out}: the file is read-only")
+    return out
+
+
+class VideoSink:
+    """Writes annotated frames to an MP4 (``mp4v``), opened on the first frame.
+
+    The writer keeps the input's frame rate and the first frame's size; later frames of
+    another size are resized.  Use it as a context manager (or call `close` in a
+    ``finally``): releasing the writer is what finalises the MP4, so an interrupted run
+    still leaves a playable file.
+    """
+
+    def __init__(self, path: str | Path, fps: float, *, inputs: Sequence[str | Path] = ()) -> None:
+        self.path = check_output_path(path, inputs=inputs)
+        self.fps = fps if np.isfinite(fps) and fps >= 1.0 else DEFAULT_FPS
+        self.frames_written = 0
+        self._writer: cv2.VideoWriter | None = None
+        self._size: tuple[int, int] | None = None
+
+    def write(self, image: np.ndarray) -> None:
+        height, width = image.shape[:2]
+        if self._writer is None:
+            fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+            self._writer = cv2.VideoWriter(str(self.path), fourcc, self.fps, (width, height))
+            if not self._writer.isOpened():
+                self._writer = None
+                raise OutputError(f"cannot write video {self.path}: OpenCV could not open an MP4 writer")
+            self._size = (width, height)
+            log.info("writing %s at %.2f fps, %dx%d", self.path, self.fps, width, height)
+        if (width, height) != self._size:
+            image = cv2.resize(image, self._size)
+        self._writer.write(image)
+        self.frames_written += 1
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
+
+    def __enter__(self) -> VideoSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
