@@ -52,10 +52,8 @@ def sha256_of(path: Path) -> str:
 def build_inside_mediapipe_0_10_21(wheel: Path, output: Path) -> None:
     """Runs in the venv that has mediapipe 0.10.21 installed."""
     # Imported here: only the throw-away 0.10.21 environment has these modules.
-    from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer  # noqa: PLC0415
-    from mediapipe.tasks.python.metadata.metadata_writers.model_asset_bundle_utils import (  # noqa: PLC0415
-        AlignZipFile,
-    )
+    from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
+    from mediapipe.tasks.python.metadata.metadata_writers.model_asset_bundle_utils import AlignZipFile
 
     with zipfile.ZipFile(wheel) as wheel_zip:
         models = {}
