@@ -269,7 +269,7 @@ class ImageSource(FrameSource):
     """Still images as frames, one second apart (so temporal filters see distinct times)."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
-        from posecheck.imageio import load_image  # noqa: PLC0415 - only image inputs need it
+        from posecheck.imageio import load_image  # only image inputs need it
 
         if not paths:
             raise InputError("no images given")

@@ -1,0 +1,236 @@
+"""Report: summary figures, JSON/CSV/HTML writers, atomic writes, and the HTML in Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from posecheck.errors import OutputError, UsageError
+from posecheck.landmarks import Landmark
+from posecheck.report import Report, ReportFile, check_report_path, threshold_lines
+from posecheck.results import Assessment, CheckResult
+from posecheck.temporal import HoldTimer
+
+FPS = 10.0
+
+
+def _knee(value: float) -> CheckResult:
+    ok = abs(value) <= 12
+    return CheckResult(
+        "front_knee_over_ankle",
+        "pass" if ok else "fail",
+        value,
+        "deg",
+        "|v| <= 12",
+        "front_knee_over_ankle.pass" if ok else "front_knee_over_ankle.knee_ahead",
+        points=(Landmark.LEFT_ANKLE, Landmark.LEFT_KNEE),
+    )
+
+
+def _trunk(value: float) -> CheckResult:
+    if math.isnan(value):
+        return CheckResult("trunk_upright", "unknown", value, "deg", "|v| <= 15", "not_visible")
+    ok = abs(value) <= 15
+    return CheckResult(
+        "trunk_upright", "pass" if ok else "fail", value, "deg", "|v| <= 15", "trunk_upright.pass"
+    )
+
+
+def make_report(seconds: float = 6.0) -> Report:
+    """A left-side kneeling lunge: knee fine then too far ahead, trunk sometimes unseen,
+    followed by a right-side segment, with the real hold timer."""
+    report = Report(source="clip.mp4", model="pose_landmarker_full", lang="en")
+    timer = HoldTimer(target_s=30.0)
+    n = int(seconds * FPS)
+    for i in range(n):
+        t = i / FPS
+        side = "left" if i < n * 2 // 3 else "right"
+        knee = 5.0 if (i % 20) < 15 else 20.0
+        trunk = math.nan if i % 10 == 9 else 3.0
+        assessment = Assessment(True, "kneeling_lunge", "side", side, (_knee(knee), _trunk(trunk)))
+        hold = timer.update(assessment.all_pass, side, t)
+        report.add(assessment.to_dict("en", source="clip.mp4", model="full", time_s=t), hold)
+    return report
+
+
+def test_summary_figures() -> None:
+    report = make_report()
+    summary = report.summary(complete=True)
+    assert summary["frames"] == 60
+    assert summary["complete"] is True
+    assert summary["duration_s"] == pytest.approx(6.0)
+    assert [(s["exercise"], s["front_side"], s["frames"]) for s in summary["segments"]] == [
+        ("kneeling_lunge", "left", 40),
+        ("kneeling_lunge", "right", 20),
+    ]
+    knee = summary["checks"]["front_knee_over_ankle"]
+    assert knee["frames"] == 60
+    assert knee["pass"] == pytest.approx(0.75)
+    assert knee["fail"] == pytest.approx(0.25)
+    trunk = summary["checks"]["trunk_upright"]
+    assert trunk["unknown"] == pytest.approx(0.1)
+    assert summary["holds"]["left"]["longest_s"] > 0
+    assert summary["holds"]["right"]["total_s"] > 0
+    assert summary["holds"]["left"]["longest_s"] <= summary["holds"]["left"]["total_s"]
+
+
+def test_empty_report_is_valid(tmp_path: Path) -> None:
+    report = Report(source="x.mp4")
+    for name in ("r.json", "r.csv", "r.html"):
+        report.write(tmp_path / name, complete=False)
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["summary"]["frames"] == 0
+    assert data["summary"]["complete"] is False
+    assert data["frames"] == []
+
+
+def test_json_round_trip(tmp_path: Path) -> None:
+    report = make_report()
+    report.write(tmp_path / "r.json", complete=False, ended="interrupted")
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert set(data) == {"summary", "frames"}
+    assert data["summary"]["complete"] is False
+    assert data["summary"]["ended"] == "interrupted"
+    assert len(data["frames"]) == 60
+    first = data["frames"][0]
+    for key in ("source", "model", "time_s", "person_found", "exercise", "view", "front_side", "checks"):
+        assert key in first
+    assert first["checks"][0]["id"] == "front_knee_over_ankle"
+    assert first["hold"]["in_form"] is True
+
+
+def test_csv_one_row_per_frame(tmp_path: Path) -> None:
+    report = make_report()
+    report.write(tmp_path / "r.csv", complete=True)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text())))
+    assert len(rows) == 60
+    assert rows[0]["exercise"] == "kneeling_lunge"
+    assert rows[0]["front_side"] == "left"
+    assert rows[-1]["front_side"] == "right"
+    assert rows[0]["front_knee_over_ankle.status"] == "pass"
+    assert float(rows[15]["front_knee_over_ankle.value"]) == pytest.approx(20.0)
+    assert rows[9]["trunk_upright.status"] == "unknown"
+    assert rows[9]["trunk_upright.value"] == ""
+
+
+def test_html_contains_tables_and_plots(tmp_path: Path) -> None:
+    report = make_report()
+    report.write(tmp_path / "r.html", complete=True)
+    page = (tmp_path / "r.html").read_text()
+    assert page.count('<img class="plot"') == 2
+    assert "data:image/png;base64," in page
+    assert 'id="checks"' in page and "front_knee_over_ankle" in page
+    assert "75.0 %" in page
+    assert "http://" not in page and "https://" not in page  # self-contained
+
+
+def test_dutch_html_has_non_ascii_safe_labels(tmp_path: Path) -> None:
+    report = make_report(2.0)
+    report.lang = "nl"
+    report.write(tmp_path / "r.html", complete=True)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Voorste knie boven enkel" in page
+    assert 'lang="nl"' in page
+
+
+def test_threshold_lines() -> None:
+    assert threshold_lines("|v| <= 12") == [-12.0, 12.0]
+    assert threshold_lines(">= 160") == [160.0]
+    assert threshold_lines("<= 0.25") == [0.25]
+    assert threshold_lines("") == []
+
+
+def test_report_path_checks(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"\.json, \.csv or \.html"):
+        check_report_path(tmp_path / "r.txt")
+    with pytest.raises(OutputError, match="does not exist"):
+        check_report_path(tmp_path / "missing" / "r.json")
+    with pytest.raises(UsageError, match="directory"):
+        check_report_path(tmp_path)
+
+
+def test_atomic_write_keeps_previous_report_on_failure(tmp_path: Path, monkeypatch) -> None:
+    report = make_report(1.0)
+    target = tmp_path / "r.json"
+    report.write(target, complete=False)
+    before = target.read_text()
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("posecheck.report.os.replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        make_report(2.0).write(target, complete=True)
+    assert target.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no temp file left
+
+
+def test_periodic_flush(tmp_path: Path) -> None:
+    report = make_report(1.0)
+    writer = ReportFile(tmp_path / "r.json", interval_s=0.0)
+    assert writer.maybe_flush(report)
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["summary"]["complete"] is False
+    assert data["summary"]["ended"] == "running"
+    writer.interval_s = 3600
+    assert not writer.maybe_flush(report)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (Debian package: chromium)")
+def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
+    """The page renders: its plot images decode to a non-zero size and the tables exist."""
+    report = make_report()
+    page = report.write(tmp_path / "report.html", complete=True)
+    # A probe script appended to a copy of the page writes what the browser rendered
+    # into the DOM, which --dump-dom prints after load.
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        page.read_text()
+        + """<script>window.addEventListener('load', () => {
+  const imgs = [...document.images].map(i => i.naturalWidth + 'x' + i.naturalHeight);
+  const out = document.createElement('pre'); out.id = 'probe';
+  out.textContent = JSON.stringify({imgs, tables: document.querySelectorAll('table').length,
+    rows: document.querySelectorAll('#checks tbody tr').length});
+  document.body.appendChild(out);
+});</script>"""
+    )
+    common = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [*common, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=90, check=True
+    ).stdout
+    found = dom.split('<pre id="probe">', 1)[1].split("</pre>", 1)[0]
+    result = json.loads(found)
+    assert len(result["imgs"]) == 2
+    for size in result["imgs"]:
+        width, height = map(int, size.split("x"))
+        assert width > 100 and height > 100
+    assert result["tables"] >= 3
+    assert result["rows"] == 2
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [*common, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
+        capture_output=True,
+        timeout=90,
+        check=True,
+    )
+    assert shot.stat().st_size > 10_000
