@@ -5,7 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -452,7 +455,8 @@ def test_stable_label_switches_after_sustained_change() -> None:
 
 
 def test_stable_label_switches_by_persistence_at_low_fps() -> None:
-    label = StableLabel(switch_after_s=0.7, window_s=1.0, min_frames=3)
+    # At 2 fps the 1 s window never holds 5 frames: only persistence can switch.
+    label = StableLabel(switch_after_s=0.7, window_s=1.0, min_frames=5)
     for t in frames(3.0, fps=2.0):
         label.update("side", t)
     assert label.update("front", 3.0) == "side"
@@ -649,3 +653,45 @@ def test_stable_label_only_shows_labels_seen_repeatedly(labels: list[str | None]
     for i, raw in enumerate(labels):
         shown = stable.update(raw, i * DT)
         assert shown is None or labels[: i + 1].count(shown) >= 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["pass", "fail", "unknown"]),
+            st.floats(0.0, 10.0, allow_nan=False),  # |margin|, signed by the status
+            st.floats(0.001, 0.2, allow_nan=False),  # step to the next timestamp
+        ),
+        min_size=1,
+        max_size=150,
+    )
+)
+def test_debouncer_changes_are_spaced_in_time(steps: list[tuple[Status, float, float]]) -> None:
+    """Whatever the raw input, two steady status changes are never closer than the shortest delay."""
+    debouncer = StatusDebouncer(min_duration_s=0.3, unknown_grace_s=0.5)
+    t = 0.0
+    seen: set[Status] = set()
+    changes: list[float] = []
+    previous: Status | None = None
+    for status, size, step in steps:
+        t += step
+        margin = float("nan") if status == "unknown" else (size if status == "pass" else -size)
+        seen.add(status)
+        out = debouncer.update(make_result(status, margin), t)
+        assert out.status in seen  # never invents a status
+        if previous is not None and out.status != previous:
+            changes.append(t)
+        previous = out.status
+    assert all(b - a >= 0.3 - 1e-9 for a, b in itertools.pairwise(changes))
+
+
+def test_importing_temporal_loads_no_cv2_or_mediapipe() -> None:
+    code = (
+        "import sys, posecheck.temporal; "
+        "bad = [m for m in ('cv2', 'mediapipe', 'matplotlib', 'PIL') if m in sys.modules]; "
+        "sys.exit(', '.join(bad) or None)"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=repo)
+    assert done.returncode == 0, f"posecheck.temporal imported: {done.stderr.strip()}"
