@@ -1,0 +1,253 @@
+"""Frame sources and the video sink, on small synthetic clips and stand-in captures."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from posecheck.errors import InputError, OutputError, UsageError
+from posecheck.video import CaptureSource, VideoSink, check_output_path, open_source
+
+SIZE = (64, 48)
+
+
+def write_clip(path: Path, frames: int = 20, fps: float = 25.0, fourcc: str = "mp4v", size=SIZE) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, size)
+    assert writer.isOpened()
+    for i in range(frames):
+        writer.write(np.full((size[1], size[0], 3), (i * 10) % 255, np.uint8))
+    writer.release()
+    return path
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class StubCapture:
+    """A stand-in for cv2.VideoCapture delivering given images (None = a failed read)."""
+
+    def __init__(self, images, fps: float = 25.0, count: float = -1, pos_ms=None) -> None:
+        self.images = list(images)
+        self.fps = fps
+        self.count = count
+        self.pos_ms = pos_ms
+        self.reads = 0
+        self.released = False
+
+    def read(self):
+        if not self.images:
+            return False, None
+        image = self.images.pop(0)
+        self.reads += 1
+        return (image is not None), image
+
+    def get(self, prop: int) -> float:
+        if prop == cv2.CAP_PROP_FPS:
+            return self.fps
+        if prop == cv2.CAP_PROP_FRAME_COUNT:
+            return self.count
+        if prop == cv2.CAP_PROP_POS_MSEC:
+            return 0.0 if self.pos_ms is None else self.pos_ms(self.reads)
+        return 0.0
+
+    def isOpened(self) -> bool:  # noqa: N802
+        return True
+
+    def release(self) -> None:
+        self.released = True
+
+
+def img(w: int = 64, h: int = 48) -> np.ndarray:
+    return np.zeros((h, w, 3), np.uint8)
+
+
+def test_video_file_properties_and_timestamps(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "a.mp4", frames=20, fps=25)
+    with open_source(clip) as source:
+        assert source.fps == pytest.approx(25.0)
+        assert source.frame_count == 20
+        assert source.size == SIZE
+        frames = list(source)
+    assert [f.index for f in frames] == list(range(20))
+    assert [f.timestamp_s for f in frames] == pytest.approx([i / 25 for i in range(20)])
+    assert frames[0].image.shape == (48, 64, 3)
+    assert source.state == "ended"
+
+
+def test_fps_zero_falls_back_to_30(caplog) -> None:
+    source = CaptureSource(StubCapture([img()] * 4, fps=0.0, count=4), "nofps.avi")
+    times = [f.timestamp_s for f in source]
+    assert source.fps == 30.0
+    assert times == pytest.approx([0, 1 / 30, 2 / 30, 3 / 30])
+    assert "no usable frame rate" in caplog.text
+
+
+def test_timestamps_strictly_increase_when_stream_repeats_them() -> None:
+    source = CaptureSource(StubCapture([img()] * 4, pos_ms=lambda n: 40.0), "vfr.mp4")
+    times = [f.timestamp_s for f in source]
+    assert all(b > a for a, b in itertools.pairwise(times))
+
+
+def test_frame_size_change_mid_stream_is_resized(caplog) -> None:
+    images = [img(64, 48), img(64, 48), img(128, 96), img(32, 20)]
+    frames = list(CaptureSource(StubCapture(images), "sizes.mp4"))
+    assert [f.image.shape for f in frames] == [(48, 64, 3)] * 4
+    assert "changes frame size" in caplog.text
+
+
+def test_grayscale_and_bgra_frames_become_bgr() -> None:
+    images = [np.zeros((48, 64), np.uint8), np.zeros((48, 64, 4), np.uint8)]
+    frames = list(CaptureSource(StubCapture(images), "odd.avi"))
+    assert [f.image.shape for f in frames] == [(48, 64, 3)] * 2
+
+
+def test_truncated_file_ends_cleanly_with_warning(tmp_path: Path, caplog) -> None:
+    clip = write_clip(tmp_path / "full.avi", frames=30, fourcc="MJPG")
+    data = clip.read_bytes()
+    truncated = tmp_path / "truncated.avi"
+    truncated.write_bytes(data[: len(data) // 2])
+    with open_source(truncated) as source:
+        frames = list(source)
+    assert 0 < len(frames) < 30
+    assert source.state == "broken"
+    assert "broke off" in caplog.text
+
+
+def test_file_breaking_mid_way_stub(caplog) -> None:
+    source = CaptureSource(StubCapture([img(), img(), None, None], count=100), "broken.mp4")
+    assert len(list(source)) == 2
+    assert source.state == "broken"
+
+
+def test_zero_frame_file_is_an_input_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.mp4"
+    cv2.VideoWriter(str(empty), cv2.VideoWriter_fourcc(*"mp4v"), 25, SIZE).release()
+    with pytest.raises(InputError):
+        open_source(empty)
+    with pytest.raises(InputError, match="no readable video frames"):
+        CaptureSource(StubCapture([]), "zero.mp4")
+
+
+def _file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing.mp4", "no such file"),
+        (lambda p: p, "is a directory"),
+        (lambda p: _file(p / "e.mp4", b""), "empty"),
+        (lambda p: _file(p / "t.mp4", b"not a video"), "cannot read this video"),
+    ],
+)
+def test_bad_files_are_input_errors(tmp_path: Path, make, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        open_source(make(tmp_path))
+
+
+def test_image_file_is_one_frame(tmp_path: Path) -> None:
+    path = tmp_path / "p.png"
+    cv2.imwrite(str(path), np.full((30, 40, 3), 7, np.uint8))
+    with open_source(path) as source:
+        frames = list(source)
+    assert len(frames) == 1 and source.size == (40, 30) and source.frame_count == 1
+
+
+def test_camera_that_does_not_exist() -> None:
+    with pytest.raises(InputError, match=r"cannot open camera 97.*--camera"):
+        open_source("97")
+
+
+def test_camera_that_opens_but_delivers_nothing() -> None:
+    clock = FakeClock()
+    with pytest.raises(InputError, match="delivers no frames"):
+        CaptureSource(StubCapture([None] * 1000), "0", is_camera=True, clock=clock, sleep=clock.sleep)
+
+
+def test_camera_lost_mid_session_retries_then_ends() -> None:
+    clock = FakeClock()
+    capture = StubCapture([img()] * 3 + [None] * 1000)
+    source = CaptureSource(capture, "0", is_camera=True, retry_s=2.0, clock=clock, sleep=clock.sleep)
+    frames = list(source)
+    assert len(frames) == 3
+    assert source.state == "lost"
+    assert 20 <= capture.reads - 3 <= 25  # retried for ~2 s at 10 Hz, then gave up
+
+
+def test_camera_recovers_after_short_loss() -> None:
+    clock = FakeClock()
+    capture = StubCapture([img(), None, None, img(), img()])
+    source = CaptureSource(capture, "0", is_camera=True, retry_s=2.0, clock=clock, sleep=clock.sleep)
+    states = [source.state for _ in source]
+    assert states == ["ok", "ok", "ok"]  # the loss in between was bridged
+    assert source.state == "lost"  # the stub delivers nothing after its last image
+
+
+def test_realtime_file_is_paced_like_a_camera() -> None:
+    clock = FakeClock()
+    source = CaptureSource(
+        StubCapture([img()] * 5, fps=10.0), "clip.mp4", realtime=True, clock=clock, sleep=clock.sleep
+    )
+    start = clock.now
+    frames = list(source)
+    assert source.is_live
+    assert clock.now - start == pytest.approx(0.4)
+    assert [f.captured_at - start for f in frames] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4])
+
+
+def test_sink_keeps_fps_and_size_and_is_readable(tmp_path: Path) -> None:
+    out = tmp_path / "out.mp4"
+    with VideoSink(out, fps=12.5) as sink:
+        assert not out.exists()  # opened lazily
+        for i in range(10):
+            sink.write(np.full((48, 64, 3), i * 20, np.uint8))
+        sink.write(np.zeros((100, 100, 3), np.uint8))  # resized to the first size
+    capture = cv2.VideoCapture(str(out))
+    assert capture.get(cv2.CAP_PROP_FPS) == pytest.approx(12.5)
+    count = 0
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        assert frame.shape == (48, 64, 3)
+        count += 1
+    assert count == 11
+
+
+def test_sink_output_checks(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "in.mp4")
+    with pytest.raises(UsageError, match="is the input file"):
+        VideoSink(clip, 25, inputs=[clip])
+    with pytest.raises(UsageError, match="is the input file"):
+        check_output_path(tmp_path / "." / "in.mp4", inputs=[str(clip)])
+    with pytest.raises(OutputError, match="does not exist"):
+        VideoSink(tmp_path / "nope" / "out.mp4", 25)
+    with pytest.raises(UsageError, match="directory"):
+        VideoSink(tmp_path, 25)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_sink_unwritable_directory(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="no permission"):
+            VideoSink(locked / "out.mp4", 25)
+    finally:
+        locked.chmod(0o700)
