@@ -35,7 +35,7 @@ import numpy as np
 from posecheck.errors import ModelError
 from posecheck.imageio import to_bgr8
 from posecheck.landmarks import NUM_LANDMARKS, Pose
-from posecheck.modelstore import DEFAULT_MODEL, resolve_model
+from posecheck.modelstore import DEFAULT_MODEL, REBUILD_HINT, bundled_model_path, resolve_model
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ class PoseEstimator:
             raise ValueError(f"mode must be one of {', '.join(RUNNING_MODES)}, got {mode!r}")
         self._mode: RunningMode = mode
         self._segmentation = segmentation
+        self._landmarker: Any = None
         self._model_path = resolve_model(model)
         self._last_timestamp_ms = -1
         self._quiet_until_found = True
@@ -154,9 +155,13 @@ class PoseEstimator:
         try:
             landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError, OSError) as error:
+            hint = (
+                REBUILD_HINT
+                if self._model_path == bundled_model_path()
+                else ("give a MediaPipe pose_landmarker .task file, or use the bundled model (--model full)")
+            )
             raise ModelError(
-                f"cannot load pose model {self._model_path}: {_first_line(error)}; "
-                "use the bundled model (--model full) or rebuild it with `python models/build_model.py`"
+                f"cannot load pose model {self._model_path}: {_first_line(error)}; {hint}"
             ) from None
         return mp, landmarker
 
