@@ -273,9 +273,10 @@ def _layout(width: int, height: int) -> _Layout:
     return _Layout(width, height, min(width / 640.0, height / 480.0))
 
 
-def _shade(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, alpha: float = PANEL_ALPHA) -> None:
-    """Darken the box (x0, y0)-(x1, y1) towards the panel colour, clipped to the image."""
+def _shade(image: np.ndarray, box: tuple[int, int, int, int], alpha: float = PANEL_ALPHA) -> None:
+    """Darken ``box`` (x0, y0, x1, y1) towards the panel grey, clipped to the image."""
     height, width = image.shape[:2]
+    x0, y0, x1, y1 = box
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
     if x0 >= x1 or y0 >= y1:
         return
@@ -289,6 +290,7 @@ def _dashed_line(
     start: np.ndarray,
     end: np.ndarray,
     bgr: tuple[int, int, int],
+    *,
     thickness: int,
     dash: int,
 ) -> None:
@@ -365,6 +367,7 @@ class OverlayRenderer:
         pose: Pose | None,
         assessment: Assessment,
         hold: HoldInfo | None = None,
+        *,
         cue_key: str | None = None,
         status_line: str | None = None,
     ) -> np.ndarray:
@@ -469,8 +472,8 @@ class OverlayRenderer:
         bgr = _bgr(rgb)
         if reference is not None:
             end = vertex + reference * max(radius * 1.7, 0.7 * span)
-            _dashed_line(canvas, vertex, end, bgr, max(1, layout.arc - 1), layout.px(5, 3))
-        self._arc(canvas, vertex, radius, start_deg, sweep_deg, bgr, layout.arc)
+            _dashed_line(canvas, vertex, end, bgr, thickness=max(1, layout.arc - 1), dash=layout.px(5, 3))
+        self._arc(canvas, vertex, radius, start_deg, sweep_deg, bgr=bgr, thickness=layout.arc)
         label = _format_value(check)
         if not label:
             return
@@ -524,10 +527,7 @@ class OverlayRenderer:
             horizontal = abs(abs(value) - from_horizontal) < abs(abs(value) - from_vertical)
         else:
             horizontal = check_id in HORIZONTAL_REFERENCE
-        if horizontal:
-            reference = np.array([1.0 if along[0] >= 0 else -1.0, 0.0])
-        else:
-            reference = np.array([0.0, -1.0])
+        reference = np.array([math.copysign(1.0, along[0]), 0.0]) if horizontal else np.array([0.0, -1.0])
         start = _direction_deg(reference)
         sweep = (_direction_deg(along) - start + 180) % 360 - 180
         return lower, start, sweep, reference, span
@@ -539,6 +539,7 @@ class OverlayRenderer:
         radius: int,
         start_deg: float,
         sweep_deg: float,
+        *,
         bgr: tuple[int, int, int],
         thickness: int,
     ) -> None:
@@ -607,7 +608,7 @@ class OverlayRenderer:
         header_h = title_sprite.height + (detail_sprite.height if detail_sprite else 0)
         panel_h = pad * 2 + header_h + (layout.px(6) + row_h * len(rows) if rows else 0)
         x0 = y0 = layout.margin
-        _shade(canvas, x0, y0, x0 + panel_w, y0 + panel_h)
+        _shade(canvas, (x0, y0, x0 + panel_w, y0 + panel_h))
 
         y = y0 + pad
         _blit(canvas, title_sprite, x0 + pad, y)
@@ -657,7 +658,7 @@ class OverlayRenderer:
             reached = seconds >= target
             bright = is_now
             colour = STATUS_TEXT_RGB["pass"] if reached else (AMBER if bright else MUTED)
-            if not bright:
+            if not bright and not reached:
                 colour = _dim(colour, 0.75)
             name = text(key, self.lang) if key else ""
             numbers = f"{math.floor(seconds + 1e-6)} / {target:.0f} s" + (" ✓" if reached else "")
@@ -672,7 +673,7 @@ class OverlayRenderer:
         row_h = _sprite("0", size, WHITE).height + bar_h + layout.px(6)
         box_h = pad * 2 + title.height + row_h * len(rows)
         x0 = canvas.shape[1] - layout.margin - box_w
-        _shade(canvas, x0, top, x0 + box_w, top + box_h)
+        _shade(canvas, (x0, top, x0 + box_w, top + box_h))
         _blit(canvas, title, x0 + pad, top + pad)
         y = top + pad + title.height
         for name, numbers, fraction, colour, bright, key in rows:
@@ -721,7 +722,7 @@ class OverlayRenderer:
         box_h = pad * 2 + line_h * len(sprites)
         top = height - layout.margin - box_h
         x0, x1 = layout.margin, width - layout.margin
-        _shade(canvas, x0, top, x1, top + box_h, 0.72)
+        _shade(canvas, (x0, top, x1, top + box_h), 0.72)
         cv2.rectangle(
             canvas, (x0, top), (x0 + accent, top + box_h), _bgr(self._cue_colour(key, assessment)), -1
         )
