@@ -44,16 +44,65 @@ class Settings:
         "shoulder/hip width in the image relative to trunk length; below = side view. "
         "A width of ~0.75 trunk lengths seen at yaw t appears as 0.75*sin(t): 0.45 ~ 35 degrees off side-on",
     )
+    # --- exercise recognition ---------------------------------------------------------
+    min_lying_trunk_deg: float = _setting(
+        10.0,
+        0.0,
+        90.0,
+        "lying if the trunk is at least this far from vertical (a full cobra's trunk stands ~14 deg off vertical on the dev photos)",
+    )
+    max_lying_legs_deg: float = _setting(
+        30.0,
+        0.0,
+        90.0,
+        "lying if a thigh (and its shin, unless the foot is raised) is within this of horizontal (dev cobras <= 26)",
+    )
+    min_plank_pelvis_height_ratio: float = _setting(
+        0.6,
+        0.0,
+        3.0,
+        "lying with the chest low: a prone press-up while the hips are below this (thigh lengths); "
+        "higher is a plank or chaturanga (0.63-1.4 on the dev photos; cobras 0.2-0.6)",
+    )
+    min_lunge_stance_ratio: float = _setting(
+        0.6, 0.0, 3.0, "lunge if the ankles are at least this far apart horizontally, in leg lengths"
+    )
+    max_lunge_front_knee_deg: float = _setting(
+        160.0, 90.0, 180.0, "lunge if the front knee is bent at least this much (hip-knee-ankle angle)"
+    )
+    max_kneeling_knee_height_ratio: float = _setting(
+        0.45,
+        0.0,
+        2.0,
+        "a rear knee up to this high (shin lengths) still counts as kneeling when the rear knee is folded",
+    )
+    max_kneeling_rear_knee_deg: float = _setting(
+        140.0,
+        0.0,
+        180.0,
+        "... folded = rear knee angle at most this (a standing lunge's rear leg is straighter)",
+    )
+    max_standing_trunk_deg: float = _setting(
+        30.0, 0.0, 90.0, "standing if the trunk is within this of vertical"
+    )
+    min_standing_knee_deg: float = _setting(
+        150.0, 90.0, 180.0, "standing if both knees are at least this straight"
+    )
+    max_standing_stance_ratio: float = _setting(
+        0.5, 0.0, 3.0, "standing if the ankles are at most this far apart horizontally, in leg lengths"
+    )
     # --- lunges (exercises 1, 2) ------------------------------------------------------
     max_shin_tilt_deg: float = _setting(
         12.0, 0.0, 60.0, "front_knee_over_ankle: |front shin angle from vertical| must stay within this"
     )
     max_rear_knee_height_ratio: float = _setting(
-        0.25,
+        0.33,
         0.0,
         2.0,
-        "rear_knee_on_floor: rear knee height above the floor line, in shin lengths "
-        "(the knee joint centre sits ~0.1-0.15 shin above a floor it rests on)",
+        "rear_knee_on_floor: rear knee height above the floor line, in shin lengths. The knee joint "
+        "centre sits ~0.1-0.2 shin above a floor it rests on; tuned from 0.25: three dev photos of a "
+        "knee resting on the floor seen from above hip height measured 0.27-0.31, while lifted rear "
+        "knees in standing lunges measured 0.34 and more",
     )
     min_hip_extension_deg: float = _setting(
         10.0, -45.0, 90.0, "hip_extension: rear thigh at least this far behind the trunk line"

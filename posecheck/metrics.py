@@ -25,7 +25,7 @@ import numpy as np
 
 from posecheck import geometry as geo
 from posecheck.config import Settings
-from posecheck.landmarks import BodyPart, Landmark, Pose, Side, other_side, sided
+from posecheck.landmarks import SIDES, BodyPart, Landmark, Pose, Side, other_side, sided
 
 NAN = float("nan")
 L = Landmark
@@ -94,7 +94,6 @@ class Body:
 
 def orientation(body: Body, settings: Settings) -> Orientation:
     near: Side = "left" if body.side_visibility("left") >= body.side_visibility("right") else "right"
-    facing = _facing(body, near)
     shoulder_mid, hip_mid = body.mid("shoulder", near), body.mid("hip", near)
     trunk = geo.distance(shoulder_mid, hip_mid)
     widths = [
@@ -106,33 +105,70 @@ def orientation(body: Body, settings: Settings) -> Orientation:
     view = None
     if np.isfinite(width_ratio):
         view = "side" if width_ratio <= settings.max_side_view_width_ratio else "front"
-    return Orientation(facing, near, width_ratio, view, _front_leg(body, facing))
+    lunge_front = _lunge_front_leg(body, hip_mid)
+    facing = _facing(body, shoulder_mid, hip_mid, lunge_front)
+    front = lunge_front if lunge_front is not None else _leg_ahead(body, facing)
+    return Orientation(facing, near, width_ratio, view, front)
 
 
-def _facing(body: Body, near: Side) -> int:
-    """Which way the person faces: the nose is ahead of the ears; toes are ahead of heels."""
+def _lunge_front_leg(body: Body, hip_mid: np.ndarray) -> Side | None:
+    """In a lunge the knees are on either side of the hips; the front leg's knee is above or
+    ahead of its ankle, while the rear ankle lies further back than the rear knee."""
+    scores = {}
+    knees_x = []
+    for side in SIDES:
+        knee, ankle = body.point(sided(side, "knee")), body.point(sided(side, "ankle"))
+        if not (np.isfinite(knee).all() and np.isfinite(ankle).all() and np.isfinite(hip_mid).all()):
+            return None
+        knees_x.append(knee[0] - hip_mid[0])
+        scores[side] = abs(knee[0] - hip_mid[0]) - abs(ankle[0] - hip_mid[0])
+    thigh = thigh_length(body)
+    if knees_x[0] * knees_x[1] >= 0 or abs(knees_x[0] - knees_x[1]) < 0.5 * thigh:
+        return None  # knees on the same side of the hips: not a lunge shape
+    return "left" if scores["left"] > scores["right"] else "right"
+
+
+def _facing(body: Body, shoulder: np.ndarray, hip: np.ndarray, lunge_front: Side | None) -> int:
+    """Which way the person's front points in the image (+1 right, -1 left, 0 unknown).
+
+    Lying down the head leads; in a lunge the front knee does; otherwise the nose is ahead of
+    the ears and the toes ahead of the heels.  (In a backbend the face points up, so the face
+    alone misleads in lunges.)
+    """
+    if np.isfinite(shoulder).all() and np.isfinite(hip).all():
+        if legs_lying(body, max_deg=30.0):
+            return int(np.sign(shoulder[0] - hip[0]))
+        if lunge_front is not None:
+            return int(np.sign(body.point(sided(lunge_front, "knee"))[0] - hip[0]))
     votes = 0.0
-    ears = [body.point(lm) for lm in (L.LEFT_EAR, L.RIGHT_EAR)]
-    ear_xs = [e[0] for e in ears if np.isfinite(e[0])]
+    ear_xs = [body.point(lm)[0] for lm in (L.LEFT_EAR, L.RIGHT_EAR)]
+    ear_xs = [x for x in ear_xs if np.isfinite(x)]
     nose = body.point(L.NOSE)
     if ear_xs and np.isfinite(nose[0]):
         votes += 2.0 * np.sign(nose[0] - float(np.mean(ear_xs)))
-    # Feet vote only when upright: lying face-down the toes point backwards.
-    shoulder, hip = body.mid("shoulder", near), body.mid("hip", near)
-    upright = (
-        np.isfinite(shoulder).all()
-        and np.isfinite(hip).all()
-        and hip[1] - shoulder[1] > 0.5 * abs(hip[0] - shoulder[0])
-    )
-    if upright:
-        for side in ("left", "right"):
-            heel, toe = body.point(sided(side, "heel")), body.point(sided(side, "foot_index"))
-            if np.isfinite(heel[0]) and np.isfinite(toe[0]):
-                votes += np.sign(toe[0] - heel[0])
+    for side in SIDES:
+        heel, toe = body.point(sided(side, "heel")), body.point(sided(side, "foot_index"))
+        if np.isfinite(heel[0]) and np.isfinite(toe[0]):
+            votes += np.sign(toe[0] - heel[0])
     return int(np.sign(votes))
 
 
-def _front_leg(body: Body, facing: int) -> Side | None:
+def leg_lies_flat(body: Body, side: Side, max_deg: float) -> bool:
+    """The thigh lies within ``max_deg`` of horizontal, and so does the shin unless the foot is
+    raised behind (knees bent up in a press-up).  A squat's shins stand, so it does not lie."""
+    hip, knee, ankle = (body.point(sided(side, part)) for part in ("hip", "knee", "ankle"))
+    thigh_flat = geo.tilt_from_horizontal(hip, knee) <= max_deg
+    shin = geo.tilt_from_horizontal(knee, ankle)
+    shin_ok = not np.isfinite(shin) or shin <= max_deg or ankle[1] < knee[1]
+    return bool(thigh_flat and shin_ok)
+
+
+def legs_lying(body: Body, max_deg: float) -> bool:
+    """True when at least one leg lies flat (see `leg_lies_flat`)."""
+    return any(leg_lies_flat(body, side, max_deg) for side in SIDES)
+
+
+def _leg_ahead(body: Body, facing: int) -> Side | None:
     """The leg whose ankle (or knee) is further ahead."""
     if facing == 0:
         return None
@@ -287,39 +323,45 @@ def knee_lift(body: Body, o: Orientation) -> Measure:
     return Measure(geo.ratio(floor.height(knee), thigh_length(body)), (knee_lm,))
 
 
-def pelvis_gap(body: Body, o: Orientation) -> Measure:
-    """Background between the front of the pelvis/thighs and the floor, in thigh lengths.
+def _silhouette_bottom(mask: np.ndarray, x: float) -> float:
+    """Image y of the lowest person pixel in column ``x`` (NaN when the column is empty)."""
+    column = round(x)
+    if not 0 <= column < mask.shape[1]:
+        return NAN
+    rows = np.flatnonzero(mask[:, column] >= 0.5)
+    return float(rows.max()) if rows.size else NAN
 
-    Straight down from points along the near thigh (hip -> knee) to the floor line, count the
-    pixels the segmentation mask calls background.  Lying on the floor there are none; in an
-    upward dog the thighs hover and the floor shows below them.
+
+def pelvis_gap(body: Body, o: Orientation) -> Measure:
+    """Background between the underside of the pelvis/thighs and the floor, in thigh lengths.
+
+    The floor is the line under the silhouette at the toes and at the hands (both rest on
+    it).  In each image column between the near hip and knee, the gap is the floor height
+    minus the lowest person pixel: ~0 when the thighs lie on the floor; in an upward dog
+    the floor shows under them.  Uses the MediaPipe segmentation mask.
     """
     mask = body.pose.mask
     floor = floor_line(body)
     hip_lm, knee_lm = sided(o.near, "hip"), sided(o.near, "knee")
     hip, knee = body.point(hip_lm), body.point(knee_lm)
-    thigh = thigh_length(body)
     if mask is None or floor is None or not (np.isfinite(hip).all() and np.isfinite(knee).all()):
         return Measure(NAN, (hip_lm, knee_lm))
-    height, width = mask.shape[:2]
+    foot_x, hand_x = floor.start[0], floor.end[0]
+    foot_y, hand_y = _silhouette_bottom(mask, foot_x), _silhouette_bottom(mask, hand_x)
+    if not (np.isfinite(foot_y) and np.isfinite(hand_y)) or abs(hand_x - foot_x) < 1:
+        return Measure(NAN, (hip_lm, knee_lm))
     gaps = []
-    for t in (0.0, 0.25, 0.5, 0.75):
-        x, y = hip + t * (knee - hip)
-        column = round(x)
-        # Floor y at this column (the floor line is never vertical in a lying pose).
-        dx = floor.end[0] - floor.start[0]
-        if abs(dx) < 1 or not 0 <= column < width:
-            continue
-        floor_y = floor.start[1] + (x - floor.start[0]) * (floor.end[1] - floor.start[1]) / dx
-        top, bottom = round(y), round(min(floor_y, height - 1))
-        if bottom <= top:
-            gaps.append(0.0)
-            continue
-        ray = mask[max(top, 0) : bottom + 1, column]
-        gaps.append(float(np.count_nonzero(ray < 0.5)))
+    # From a fifth down the thigh to the knee: at the hip itself the rounded belly lifts the
+    # silhouette off the floor line even when the pelvis rests on the floor.
+    for t in np.linspace(0.2, 1.0, 9):
+        x = hip[0] + t * (knee[0] - hip[0])
+        floor_y = foot_y + (x - foot_x) * (hand_y - foot_y) / (hand_x - foot_x)
+        bottom = _silhouette_bottom(mask, x)
+        if np.isfinite(bottom):
+            gaps.append(max(floor_y - bottom, 0.0))
     if not gaps:
         return Measure(NAN, (hip_lm, knee_lm))
-    return Measure(geo.ratio(float(np.median(gaps)), thigh), (hip_lm, knee_lm))
+    return Measure(geo.ratio(float(np.median(gaps)), thigh_length(body)), (hip_lm, knee_lm))
 
 
 def hand_reach(body: Body, o: Orientation) -> Measure:

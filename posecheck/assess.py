@@ -1,0 +1,62 @@
+"""From a `Pose` to an `Assessment`: orientation, exercise, then that exercise's checks.
+
+This is the whole decision for one frame, pure and stateless; smoothing and debouncing over
+time live in `posecheck.temporal`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from posecheck import metrics as m
+from posecheck.config import DEFAULT_SETTINGS, Settings
+from posecheck.exercises import EXERCISES
+from posecheck.landmarks import Landmark, Pose
+from posecheck.recognition import recognize
+from posecheck.results import Assessment
+from posecheck.rules import RULES
+
+_HEAD = (
+    Landmark.NOSE,
+    Landmark.LEFT_EAR,
+    Landmark.RIGHT_EAR,
+    Landmark.LEFT_SHOULDER,
+    Landmark.RIGHT_SHOULDER,
+)
+_FEET = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE, Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL)
+
+
+def upright(pose: Pose, settings: Settings) -> Pose:
+    """The pose turned 180 degrees when the picture is upside down (feet above the head).
+
+    None of the exercises has the feet above the head, so that only happens when the camera
+    or the photo is upside down.  Landmark names stay; only the coordinates turn.
+    """
+
+    def mean_y(landmarks: tuple[Landmark, ...]) -> float:
+        ys = [pose[lm][1] for lm in landmarks if pose.is_visible(lm, settings.min_visibility)]
+        return float(np.mean(ys)) if ys else float("nan")
+
+    head_y, feet_y = mean_y(_HEAD), mean_y(_FEET)
+    if not (np.isfinite(head_y) and np.isfinite(feet_y)) or feet_y >= head_y:
+        return pose
+    width, height = pose.image_size
+    mask = pose.mask[::-1, ::-1] if pose.mask is not None else None
+    return pose.replace(xy=np.array([width, height]) - pose.xy, mask=mask)
+
+
+def assess(pose: Pose | None, settings: Settings | None = None, exercise: str | None = None) -> Assessment:
+    """Judge one pose.  ``exercise`` (an id like ``"kneeling_lunge"``) skips recognition."""
+    settings = settings or DEFAULT_SETTINGS
+    if pose is None:
+        return Assessment(person_found=False)
+    pose = upright(pose, settings)
+    body = m.Body(pose, settings)
+    orientation = m.orientation(body, settings)
+    exercise_id = exercise or recognize(body, orientation)
+    if exercise_id is None:
+        return Assessment(True, None, orientation.view, None, (), note="no_exercise")
+    spec = EXERCISES[exercise_id]
+    checks = tuple(RULES[check_id].evaluate(body, orientation) for check_id in spec.checks)
+    front = orientation.front if spec.has_front_leg else None
+    return Assessment(True, exercise_id, orientation.view, front, checks)

@@ -1,0 +1,88 @@
+"""Which exercise is being done, from one pose: a short decision list on body shape.
+
+1. A lunge shape (knees on either side of the hips, front knee bent) seen from the side: a
+   kneeling lunge when the rear knee is at the floor, otherwise a standing lunge.  From the
+   front a lunge cannot be judged, so it is not recognised.
+2. Lying (a leg flat on the floor, trunk off vertical): a prone press-up when the chest is
+   lifted or the pelvis is low; a straight body held high (plank, chaturanga) is not one.
+3. Standing upright on straight legs with the feet together: standing posture.
+4. Anything else (downward dog, tree, squat, chair, goddess...): None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posecheck import geometry as geo
+from posecheck import metrics as m
+from posecheck.landmarks import SIDES, sided
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The features the decision list uses (degrees and ratios; NaN when unknown)."""
+
+    trunk_from_vertical_deg: float
+    stance_ratio: float
+    front_knee_deg: float
+    rear_knee_deg: float
+    rear_knee_height_ratio: float
+    chest_lift_deg: float
+    pelvis_height_ratio: float
+    min_knee_deg: float
+
+
+def body_shape(body: m.Body, o: m.Orientation) -> Shape:
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    trunk = abs(geo.tilt_from_vertical(hip, shoulder, 1))
+    ankles = [body.point(sided(side, "ankle")) for side in SIDES]
+    legs = [m.leg_length(body, side) for side in SIDES]
+    known_lengths = [v for v in legs if np.isfinite(v)]
+    stance = (
+        geo.ratio(abs(ankles[0][0] - ankles[1][0]), max(known_lengths)) if known_lengths else float("nan")
+    )
+    knees = [
+        geo.joint_angle(*(body.point(sided(side, part)) for part in ("hip", "knee", "ankle")))
+        for side in SIDES
+    ]
+    known_knees = [k for k in knees if np.isfinite(k)]
+    return Shape(
+        trunk_from_vertical_deg=trunk,
+        stance_ratio=stance,
+        front_knee_deg=m.front_knee_angle(body, o).value,
+        rear_knee_deg=m.rear_knee_angle(body, o).value,
+        rear_knee_height_ratio=m.rear_knee_height(body, o).value,
+        chest_lift_deg=m.chest_lift(body, o).value,
+        pelvis_height_ratio=m.pelvis_height(body, o).value,
+        min_knee_deg=min(known_knees) if known_knees else float("nan"),
+    )
+
+
+def recognize(body: m.Body, o: m.Orientation) -> str | None:
+    """The exercise id, or None when no known exercise is seen."""
+    s = body.settings
+    shape = body_shape(body, o)
+    if not np.isfinite(shape.trunk_from_vertical_deg):
+        return None
+    lunge_shape = o.front is not None and shape.stance_ratio >= s.min_lunge_stance_ratio
+    if lunge_shape and shape.front_knee_deg <= s.max_lunge_front_knee_deg:
+        if o.view != "side":
+            return None
+        knee_down = shape.rear_knee_height_ratio <= s.max_rear_knee_height_ratio or (
+            shape.rear_knee_height_ratio <= s.max_kneeling_knee_height_ratio
+            and shape.rear_knee_deg <= s.max_kneeling_rear_knee_deg
+        )
+        return "kneeling_lunge" if knee_down else "standing_lunge"
+    if shape.trunk_from_vertical_deg >= s.min_lying_trunk_deg and m.legs_lying(body, s.max_lying_legs_deg):
+        chest_up = shape.chest_lift_deg >= s.min_chest_lift_deg
+        pelvis_low = shape.pelvis_height_ratio < s.min_plank_pelvis_height_ratio
+        return "prone_press_up" if chest_up or pelvis_low else None
+    standing = (
+        shape.trunk_from_vertical_deg <= s.max_standing_trunk_deg
+        and shape.min_knee_deg >= s.min_standing_knee_deg
+        # In a side view the far ankle is often hidden: then the stance is unknown, not wide.
+        and not shape.stance_ratio > s.max_standing_stance_ratio
+    )
+    return "standing_posture" if standing else None
