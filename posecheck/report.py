@@ -27,7 +27,7 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,19 +266,40 @@ class Segment:
         }
 
 
-def _segments(frames: Iterable[dict[str, Any]]) -> Iterator[Segment]:
-    current: Segment | None = None
+MIN_SEGMENT_S = 1.0
+
+
+def _runs(frames: Iterable[dict[str, Any]]) -> list[Segment]:
+    runs: list[Segment] = []
     for frame in frames:
         key = (frame.get("exercise"), frame.get("front_side"))
         t = float(frame.get("time_s") or 0.0)
-        if current is None or (current.exercise, current.front_side) != key:
-            if current is not None:
-                yield current
-            current = Segment(key[0], key[1], t, t)
-        current.end_s = t
-        current.frames.append(frame)
-    if current is not None:
-        yield current
+        if not runs or (runs[-1].exercise, runs[-1].front_side) != key:
+            runs.append(Segment(key[0], key[1], t, t))
+        runs[-1].end_s = t
+        runs[-1].frames.append(frame)
+    return runs
+
+
+def _segments(frames: Iterable[dict[str, Any]], min_segment_s: float = MIN_SEGMENT_S) -> list[Segment]:
+    """Runs of the same exercise and front side; a run shorter than ``min_segment_s``
+    (a frame or two without a person, the labels settling at the start) is folded into
+    its neighbour so a physiotherapist sees the exercise blocks, not the blips."""
+    runs = _runs(frames)
+    merged: list[Segment] = []
+    for run in runs:
+        short = run.end_s - run.start_s < min_segment_s
+        same = bool(merged) and (merged[-1].exercise, merged[-1].front_side) == (run.exercise, run.front_side)
+        if merged and (short or same):
+            merged[-1].frames.extend(run.frames)
+            merged[-1].end_s = run.end_s
+        elif len(merged) == 1 and merged[0].end_s - merged[0].start_s < min_segment_s:
+            run.frames[:0] = merged[0].frames  # a short first run joins the next one
+            run.start_s = merged[0].start_s
+            merged[0] = run
+        else:
+            merged.append(run)
+    return merged
 
 
 def _check_shares(frames: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,465 @@
+"""Composition of the stages, shared by ``posecheck video`` and ``posecheck live``.
+
+* `FrameAnalyzer` — the per-frame step: estimator -> smoother -> assess -> steady labels,
+  verdicts and cue -> hold timer.  It owns all per-session state.
+* `Outputs` — what happens to an analysed frame: report record, overlay, MP4.
+* `run_video` — every frame, in order, as fast as possible: three stages in threads with
+  bounded queues (decode | inference + assess | draw + encode).  OpenCV and MediaPipe
+  release the GIL in their native code, so decoding and encoding overlap with inference;
+  the bounded queues keep memory flat when one stage is slower.
+* `run_live` — always the newest frame: a capture thread overwrites a one-slot mailbox
+  and the analysis takes whatever is newest, so when the model falls behind, frames are
+  dropped rather than queued and latency never grows.
+* `stop_on_signals` — SIGINT/SIGTERM set a stop flag instead of killing the process, so
+  the loops end at a frame boundary and the caller's ``finally`` releases the MP4 and
+  writes the report with ``"complete": false``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import signal
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import numpy as np
+
+from posecheck.landmarks import Pose
+from posecheck.results import Assessment
+from posecheck.temporal import CueSelector, HoldState, HoldTimer, PoseSmoother, StableLabel, VerdictStabilizer
+from posecheck.video import Frame, FrameSource
+
+log = logging.getLogger(__name__)
+
+
+class Estimator(Protocol):
+    model_name: str
+
+    def detect(self, image_bgr: np.ndarray, timestamp_s: float) -> Pose | None: ...
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """One analysed frame: the smoothed pose, the steady assessment, hold and cue."""
+
+    frame: Frame
+    pose: Pose | None
+    assessment: Assessment
+    hold: HoldState
+    cue_key: str | None
+    verdict_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def latency_s(self) -> float:
+        """Capture-to-verdict time of this frame."""
+        return self.verdict_at - self.frame.captured_at
+
+
+class FrameAnalyzer:
+    """The per-frame step; owns the smoothing, debouncing, labels, cue and hold state.
+
+    Args:
+        estimator: a `posecheck.estimator.PoseEstimator` (VIDEO mode for streams).
+        settings: thresholds (`posecheck.config.Settings`); None for the defaults.
+        exercise: internal exercise id to judge, or None to recognise it.
+    """
+
+    def __init__(self, estimator: Estimator, settings: Any = None, exercise: str | None = None) -> None:
+        from posecheck.assess import assess  # the rules; imported here to keep `import` light
+
+        self._assess = assess
+        self.estimator = estimator
+        self.settings = settings
+        self._exercise = exercise
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything seen (new exercise chosen, new session)."""
+        self.smoother = PoseSmoother()
+        self.verdicts = VerdictStabilizer()
+        self.exercise_label, self.side_label, self.view_label = StableLabel(), StableLabel(), StableLabel()
+        self.cues = CueSelector()
+        self.hold_timer = HoldTimer()
+
+    @property
+    def exercise(self) -> str | None:
+        return self._exercise
+
+    @exercise.setter
+    def exercise(self, exercise: str | None) -> None:
+        self._exercise = exercise
+        self.reset()
+
+    def analyse(self, frame: Frame) -> Analysis:
+        t = frame.timestamp_s
+        raw = self.estimator.detect(frame.image, t)
+        if raw is None:
+            self.smoother.reset()  # a person who re-enters must not be dragged from the old spot
+            pose = None
+        else:
+            pose = self.smoother.update(raw, t)
+        assessment = self._steady_labels(self._assess(pose, self.settings, self._exercise), pose, t)
+        assessment = self.verdicts.update(assessment, t)
+        cue = self.cues.update(assessment.main_cue(), t)
+        hold = self.hold_timer.update(assessment.all_pass, assessment.front_side, t)
+        return Analysis(frame, pose, assessment, hold, cue)
+
+    def _steady_labels(self, assessment: Assessment, pose: Pose | None, t: float) -> Assessment:
+        """Exercise, front side and view change only on a sustained change (`StableLabel`)."""
+        exercise = assessment.exercise
+        if self._exercise is None:
+            exercise = self.exercise_label.update(assessment.exercise, t)
+        side = self.side_label.update(assessment.front_side, t)
+        view = self.view_label.update(assessment.view, t)
+        if exercise != assessment.exercise:
+            if exercise is not None and pose is not None:
+                assessment = self._assess(pose, self.settings, exercise)  # judge the steady exercise
+            else:
+                note = assessment.note or ("no_exercise" if assessment.person_found else None)
+                assessment = replace(assessment, exercise=None, checks=(), note=note)
+        if not assessment.person_found:
+            return assessment
+        return replace(assessment, front_side=side, view=view)
+
+
+@dataclass
+class Outputs:
+    """Where analysed frames go.  Any part may be None.
+
+    Attributes:
+        renderer: `posecheck.render.OverlayRenderer`; needed for ``sink`` and windows.
+        sink: annotated MP4 (`posecheck.video.VideoSink`).
+        report: `posecheck.report.Report` collecting per-frame results.
+        report_file: `posecheck.report.ReportFile` flushed periodically.
+        lang: language of the per-frame messages.
+        on_frame: called after each frame (progress bar).
+    """
+
+    renderer: Any = None
+    sink: Any = None
+    report: Any = None
+    report_file: Any = None
+    lang: str = "en"
+    source_name: str = ""
+    model_name: str | None = None
+    on_frame: Callable[[Analysis], None] | None = None
+
+    def record(self, analysis: Analysis) -> None:
+        if self.report is None:
+            return
+        result = analysis.assessment.to_dict(
+            self.lang,  # type: ignore[arg-type]
+            source=self.source_name,
+            model=self.model_name,
+            time_s=round(analysis.frame.timestamp_s, 3),
+        )
+        self.report.add(result, analysis.hold)
+        if self.report_file is not None:
+            self.report_file.maybe_flush(self.report)
+
+    def draw(self, analysis: Analysis, status_line: str | None = None) -> np.ndarray:
+        return self.renderer.draw(
+            analysis.frame.image,
+            analysis.pose,
+            analysis.assessment,
+            hold=analysis.hold,
+            cue_key=analysis.cue_key,
+            status_line=status_line,
+        )
+
+    def consume(self, analysis: Analysis) -> None:
+        """The video mode's last stage: report, overlay, MP4."""
+        self.record(analysis)
+        if self.sink is not None and self.renderer is not None:
+            self.sink.write(self.draw(analysis))
+        if self.on_frame is not None:
+            self.on_frame(analysis)
+
+
+@dataclass
+class RunResult:
+    """How a run ended.  ``ended``: end_of_input, interrupted, input_broken, camera_lost, quit."""
+
+    frames: int
+    ended: str
+    latencies_s: list[float] = field(default_factory=list)
+    dropped: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.ended in ("end_of_input", "quit")
+
+    def live_figures(self) -> dict[str, Any]:
+        """Throughput and capture-to-verdict latency, for the live report."""
+        lat = sorted(self.latencies_s)
+        figures: dict[str, Any] = {
+            "frames_dropped": self.dropped,
+            "fps": round(self.frames / self.elapsed_s, 2) if self.elapsed_s > 0 else None,
+        }
+        if lat:
+            figures["latency_ms"] = {
+                "median": round(1000 * statistics.median(lat), 1),
+                "p95": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1),
+            }
+        return figures
+
+
+def _ended(source: FrameSource, stop: threading.Event) -> str:
+    if stop.is_set():
+        return "interrupted"
+    return {"broken": "input_broken", "lost": "camera_lost"}.get(source.state, "end_of_input")
+
+
+# ---------------------------------------------------------------------- video mode
+
+_END = object()
+
+
+def _put(q: queue.Queue[Any], item: Any, halt: threading.Event) -> bool:
+    """Put unless halted; returns False when halted (the consumer is gone)."""
+    while not halt.is_set():
+        try:
+            q.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _get(q: queue.Queue[Any], halt: threading.Event) -> Any:
+    while True:
+        try:
+            return q.get(timeout=0.1)
+        except queue.Empty:
+            if halt.is_set():
+                return _END
+
+
+def run_video(
+    source: FrameSource, analyzer: FrameAnalyzer, outputs: Outputs, stop: threading.Event, *, depth: int = 4
+) -> RunResult:
+    """Analyse every frame of ``source`` in order; returns when it ends or ``stop`` is set.
+
+    The caller closes the sink and writes the final report (in a ``finally``).
+    """
+    decoded: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    analysed: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    halt = threading.Event()  # any stage failed or stop: everyone winds down
+    errors: list[BaseException] = []
+
+    def decode() -> None:
+        try:
+            for frame in source:
+                if stop.is_set() or not _put(decoded, frame, halt):
+                    break
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            _put(decoded, _END, halt)
+
+    def draw() -> None:
+        try:
+            while (item := _get(analysed, halt)) is not _END:
+                outputs.consume(item)
+        except BaseException as error:
+            errors.append(error)
+            halt.set()
+
+    threads = [threading.Thread(target=decode, name="decode"), threading.Thread(target=draw, name="draw")]
+    for thread in threads:
+        thread.start()
+    frames = 0
+    start = time.monotonic()
+    try:
+        while not stop.is_set() and (frame := _get(decoded, halt)) is not _END:
+            if not _put(analysed, analyzer.analyse(frame), halt):
+                break
+            frames += 1
+    except BaseException as error:
+        errors.append(error)
+    finally:
+        if stop.is_set() or errors:
+            halt.set()  # the decoder stops; the draw stage still finishes what is queued
+        while threads[1].is_alive() and not _put(analysed, _END, halt):
+            halt.set()
+        threads[1].join()
+        halt.set()
+        threads[0].join()
+    if errors:
+        raise errors[0]
+    return RunResult(frames, _ended(source, stop), elapsed_s=time.monotonic() - start)
+
+
+# ---------------------------------------------------------------------- live mode
+
+
+class Mailbox:
+    """A one-slot queue: `put` replaces an unread frame (counted as dropped)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._item: Frame | None = None
+        self.closed = False
+        self.dropped = 0
+
+    def put(self, frame: Frame) -> None:
+        with self._cond:
+            if self._item is not None:
+                self.dropped += 1
+            self._item = frame
+            self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify()
+
+    def take(self, timeout_s: float) -> Frame | None:
+        """The newest frame, waiting up to ``timeout_s``; None if none arrived."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._item is not None or self.closed, timeout=timeout_s)
+            item, self._item = self._item, None
+            return item
+
+
+class LiveView(Protocol):
+    """A window (or anything) showing the live overlay; returns False to quit."""
+
+    paused: bool
+
+    def show(self, image: np.ndarray, analysis: Analysis | None) -> bool: ...
+
+    def idle(self, status_line: str | None) -> bool: ...
+
+
+class RecordClock:
+    """Writes live frames to the MP4 at their capture times: a frame is repeated to fill
+    the time of dropped frames, so the recording plays at real speed."""
+
+    def __init__(self, sink: Any) -> None:
+        self.sink = sink
+        self._t0: float | None = None
+
+    def write(self, image: np.ndarray, timestamp_s: float) -> None:
+        if self._t0 is None:
+            self._t0 = timestamp_s
+        due = round((timestamp_s - self._t0) * self.sink.fps) + 1
+        repeats = min(max(1, due - self.sink.frames_written), int(2 * self.sink.fps))
+        for _ in range(repeats):
+            self.sink.write(image)
+
+
+def run_live(
+    source: FrameSource,
+    analyzer: FrameAnalyzer,
+    outputs: Outputs,
+    stop: threading.Event,
+    *,
+    view: LiveView | None = None,
+    lost_text: Callable[[], str] = lambda: "Camera lost - retrying...",
+) -> RunResult:
+    """Analyse the newest frame, again and again, until the source ends, ``stop`` is set
+    or the view asks to quit."""
+    mailbox = Mailbox()
+    halt = threading.Event()
+
+    def capture() -> None:
+        try:
+            for frame in source:
+                mailbox.put(frame)
+                if halt.is_set() or stop.is_set():
+                    break
+        except Exception:
+            log.exception("camera %s failed", source.name)
+            source.state = "lost"
+        finally:
+            mailbox.close()
+
+    reader = threading.Thread(target=capture, name="capture", daemon=True)
+    reader.start()
+    recorder = RecordClock(outputs.sink) if outputs.sink is not None else None
+    result = RunResult(0, "end_of_input")
+    start = time.monotonic()
+    try:
+        while not stop.is_set():
+            frame = mailbox.take(0.05)
+            if frame is None:
+                if mailbox.closed:
+                    break
+                lost = lost_text() if source.state == "lost" else None
+                if view is not None and not view.idle(lost):
+                    result.ended = "quit"
+                    break
+                continue
+            if view is not None and view.paused:
+                if not view.idle(None):
+                    result.ended = "quit"
+                    break
+                continue
+            analysis = analyzer.analyse(frame)
+            result.latencies_s.append(analysis.latency_s)
+            result.frames += 1
+            outputs.record(analysis)
+            if outputs.renderer is None or (view is None and recorder is None):
+                continue
+            image = outputs.draw(analysis)
+            if recorder is not None:
+                recorder.write(image, frame.timestamp_s)
+            if view is not None and not view.show(image, analysis):
+                result.ended = "quit"
+                break
+    finally:
+        halt.set()
+        result.elapsed_s = time.monotonic() - start
+        result.dropped = mailbox.dropped
+        # The reader stops after its current read (one frame period); the caller closes
+        # the source afterwards.  It is a daemon in case a driver never returns.
+        reader.join(timeout=5.0)
+    if result.ended != "quit":
+        result.ended = _ended(source, stop)
+    return result
+
+
+# ---------------------------------------------------------------------- signals
+
+
+class StopFlag(threading.Event):
+    """A stop event that remembers the signal that set it (None: set by code)."""
+
+    signum: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """Shell convention for a job ended by a signal: 128 + signal number."""
+        return 128 + (self.signum or signal.SIGINT)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[StopFlag]:
+    """SIGINT/SIGTERM set the yielded flag (the loops stop at the next frame); a second
+    SIGINT raises KeyboardInterrupt as usual.  Handlers are restored on exit."""
+    stop = StopFlag()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum: int, _frame: object) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        log.warning("%s received: finishing the current frame and saving", signal.Signals(signum).name)
+        stop.signum = signum
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
