@@ -290,7 +290,7 @@ class PoseEstimator:
         view = np.asarray(result.segmentation_masks[0].numpy_view())
         if view.ndim == 3:
             view = view[:, :, 0]
-        mask = np.array(view, dtype=np.float32, copy=True)  # MediaPipe may reuse its buffer
+        mask: np.ndarray = np.array(view, dtype=np.float32, copy=True)  # MediaPipe may reuse its buffer
         if mask.shape != (height, width):
             mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
         return mask
