@@ -6,12 +6,14 @@ time live in `posecheck.temporal`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from posecheck import metrics as m
 from posecheck.config import DEFAULT_SETTINGS, Settings
 from posecheck.exercises import EXERCISES
-from posecheck.landmarks import Landmark, Pose
+from posecheck.landmarks import Landmark, Pose, Side
 from posecheck.recognition import recognize
 from posecheck.results import Assessment
 from posecheck.rules import RULES
@@ -45,14 +47,25 @@ def upright(pose: Pose, settings: Settings) -> Pose:
     return pose.replace(xy=np.array([width, height]) - pose.xy, mask=mask)
 
 
-def assess(pose: Pose | None, settings: Settings | None = None, exercise: str | None = None) -> Assessment:
-    """Judge one pose.  ``exercise`` (an id like ``"kneeling_lunge"``) skips recognition."""
+def assess(
+    pose: Pose | None,
+    settings: Settings | None = None,
+    exercise: str | None = None,
+    front: Side | None = None,
+) -> Assessment:
+    """Judge one pose.
+
+    ``exercise`` (an id like ``"kneeling_lunge"``) skips recognition; ``front`` fixes the
+    front leg (a video steadies both over time so one odd frame does not flip them).
+    """
     settings = settings or DEFAULT_SETTINGS
     if pose is None:
         return Assessment(person_found=False)
     pose = upright(pose, settings)
     body = m.Body(pose, settings)
     orientation = m.orientation(body, settings)
+    if front is not None:
+        orientation = replace(orientation, front=front)
     exercise_id = exercise or recognize(body, orientation)
     if exercise_id is None:
         return Assessment(True, None, orientation.view, None, (), note="no_exercise")

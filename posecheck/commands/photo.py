@@ -1,0 +1,169 @@
+"""``posecheck photo IMG [IMG ...]``: the snapshot check on photos (or one webcam snapshot).
+
+Per image: the recognised exercise, front leg, camera view and every check with status,
+value and cue, as text or as one JSON object per line (``--json``).  An image without a
+person is a normal result (exit 0); an unreadable image is reported on stderr in one line,
+the other images are still processed, and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from posecheck.commands.video import add_common_arguments
+from posecheck.errors import InputError, PosecheckError, UsageError
+from posecheck.messages import Lang, text
+from posecheck.results import Assessment
+
+logger = logging.getLogger(__name__)
+STATUS_MARK = {"pass": "ok  ", "fail": "FAIL", "unknown": "?   "}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "photo",
+        help="check the pose in photos (or a webcam snapshot)",
+        description=(
+            "Recognise the exercise (kneeling lunge, standing lunge, prone press-up, standing "
+            "posture), the front leg and the camera view in each photo and check the form."
+        ),
+    )
+    parser.add_argument("images", metavar="IMG", nargs="*", help="image files (JPEG, PNG, ...)")
+    parser.add_argument("--camera", metavar="N", type=int, help="take one snapshot from camera N instead")
+    parser.add_argument(
+        "--countdown",
+        metavar="S",
+        type=float,
+        default=3.0,
+        help="seconds before the camera snapshot (default 3)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="OUT.jpg", help="write the annotated image (with several images: a folder)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per image per line")
+    add_common_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def format_text(assessment: Assessment, source: str, lang: Lang) -> str:
+    """A short human-readable report of one image."""
+    lines = [source]
+    if not assessment.person_found:
+        lines.append(f"  {text('no_person', lang)}")
+        return "\n".join(lines)
+    exercise = text(assessment.exercise, lang) if assessment.exercise else text("no_exercise", lang)
+    details = [exercise]
+    if assessment.front_side:
+        details.append(f"{text('front_leg', lang)}: {text(assessment.front_side, lang)}")
+    if assessment.view:
+        details.append(text(f"{assessment.view}_view", lang))
+    lines.append("  " + ", ".join(details))
+    for check in assessment.checks:
+        data = check.to_dict(lang)
+        value = "" if data["value"] is None else f"{data['value']:.2f} {check.unit}"
+        level = f" [{check.level}]" if check.level else ""
+        lines.append(
+            f"  {STATUS_MARK[check.status]} {text(check.id, lang):<28} {value:>12}{level}  {data['message']}"
+        )
+    cue = assessment.main_cue()
+    if cue and assessment.checks:
+        lines.append(f"  -> {text(cue, lang)}")
+    return "\n".join(lines)
+
+
+def _output_path(output: str | None, source: Path, count: int) -> Path | None:
+    if output is None:
+        return None
+    out = Path(output)
+    if count > 1 or out.is_dir():
+        return out / f"{source.stem}_posecheck.jpg"
+    return out
+
+
+def _check_output(output: str | None, count: int) -> None:
+    """Fail before any work when the output cannot be written."""
+    if output is None:
+        return
+    out = Path(output)
+    target_dir = out if (count > 1 or out.is_dir()) else out.parent
+    if not target_dir.is_dir():
+        raise UsageError(f"output folder does not exist: {target_dir}")
+
+
+def _snapshot(camera: int, countdown_s: float) -> Any:
+    import cv2
+
+    capture = cv2.VideoCapture(camera)
+    try:
+        if not capture.isOpened():
+            raise InputError(
+                f"cannot open camera {camera}: check it is connected and not used by another program"
+            )
+        deadline = time.monotonic() + max(countdown_s, 0.0)
+        frame = None
+        while True:  # keep reading so exposure settles and the last frame is fresh
+            ok, image = capture.read()
+            if ok:
+                frame = image
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            print(f"\rsnapshot in {remaining:4.1f} s", end="", file=sys.stderr)
+        print(file=sys.stderr)
+        if frame is None:
+            raise InputError(f"camera {camera} gave no picture: check it is connected and not used elsewhere")
+        return frame
+    finally:
+        capture.release()
+
+
+def run(args: argparse.Namespace) -> int:
+    from posecheck.assess import assess
+    from posecheck.config import load_settings
+    from posecheck.estimator import PoseEstimator
+    from posecheck.exercises import exercise_id
+    from posecheck.imageio import load_image, save_image
+
+    if not args.images and args.camera is None:
+        raise UsageError("give one or more images, or --camera N for a webcam snapshot")
+    settings = load_settings(args.config)
+    exercise = exercise_id(args.exercise)
+    sources: list[str] = list(args.images) if args.images else [f"camera:{args.camera}"]
+    _check_output(args.output, len(sources))
+    failed = 0
+    renderer = None
+    with PoseEstimator(args.model, mode="image") as estimator:
+        for source in sources:
+            try:
+                image = (
+                    _snapshot(args.camera, args.countdown) if args.camera is not None else load_image(source)
+                )
+            except InputError as error:
+                print(f"posecheck: error: {error}", file=sys.stderr)
+                failed += 1
+                continue
+            pose = estimator.detect(image)
+            assessment = assess(pose, settings, exercise)
+            if args.json:
+                result = assessment.to_dict(args.lang, source=source, model=estimator.model_name)
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            else:
+                print(format_text(assessment, source, args.lang), flush=True)
+            out = _output_path(args.output, Path(source), len(sources))
+            if out is not None:
+                if renderer is None:
+                    from posecheck.render import OverlayRenderer
+
+                    renderer = OverlayRenderer(lang=args.lang)
+                try:
+                    save_image(out, renderer.draw(image, pose, assessment))
+                except PosecheckError as error:
+                    print(f"posecheck: error: {error}", file=sys.stderr)
+                    failed += 1
+    return 1 if failed else 0
