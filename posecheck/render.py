@@ -249,23 +249,23 @@ class _Layout:
 
     @property
     def title_size(self) -> int:
-        return self.px(20, 10)
+        return self.px(20, 12)
 
     @property
     def text_size(self) -> int:
-        return self.px(17, 9)
+        return self.px(17, 11)
 
     @property
     def small_size(self) -> int:
-        return self.px(15, 8)
+        return self.px(15, 10)
 
     @property
     def value_size(self) -> int:
-        return self.px(18, 9)
+        return self.px(18, 11)
 
     @property
     def cue_size(self) -> int:
-        return self.px(26, 11)
+        return self.px(26, 13)
 
 
 @lru_cache(maxsize=16)
@@ -360,6 +360,9 @@ class OverlayRenderer:
         self.lang: Lang = lang
         self.show_panel = show_panel
         self.mirror = mirror
+        # The cue banner moves above the body when it would hide more of it at the bottom
+        # (a person lying on the floor); kept between frames so it does not hop about.
+        self._banner_on_top = False
 
     def draw(
         self,
@@ -397,16 +400,21 @@ class OverlayRenderer:
             for check in assessment.checks:
                 self._draw_measurement(canvas, check, xy, pose.visibility, layout)
 
-        top = layout.margin
-        if self.show_panel and assessment.person_found:
-            self._draw_panel(canvas, assessment, layout)
+        boxes_bottom = 0
+        # Without an exercise or checks the panel would only repeat the cue banner.
+        if self.show_panel and assessment.person_found and (assessment.exercise or assessment.checks):
+            boxes_bottom = self._draw_panel(canvas, assessment, layout)
         if hold is not None and assessment.person_found:
-            self._draw_hold(canvas, hold, assessment, layout, top)
+            boxes_bottom = max(boxes_bottom, self._draw_hold(canvas, hold, assessment, layout, layout.margin))
 
         key = cue_key if cue_key is not None else assessment.main_cue()
-        banner_top = self._draw_cue(canvas, key, assessment, layout) if key else height
+        status_bottom = height
+        if key:
+            joints = self._banner_weights(xy, pose.visibility, assessment) if pose is not None else None
+            top, bottom = self._draw_cue(canvas, key, assessment, layout, upper=boxes_bottom, joints=joints)
+            status_bottom = top if bottom >= height - layout.margin else height
         if status_line:
-            self._draw_status(canvas, status_line, layout, banner_top)
+            self._draw_status(canvas, status_line, layout, status_bottom)
         return canvas
 
     # ----------------------------------------------------------------- coordinates
@@ -455,7 +463,7 @@ class OverlayRenderer:
             return
         if check.status == "unknown" and not math.isfinite(check.value):
             return  # nothing measured: the panel says why
-        rgb = STATUS_RGB.get(check.status, STATUS_RGB["unknown"])
+        rgb = INFO_RGB if check.informative else STATUS_RGB.get(check.status, STATUS_RGB["unknown"])
         if check.unit != "deg" or len(check.points) == 1:
             for lm in check.points:
                 cv2.circle(canvas, _pt(xy[lm]), layout.dot * 3, _bgr(rgb), layout.arc, cv2.LINE_AA)
@@ -571,7 +579,8 @@ class OverlayRenderer:
             details.append(text(f"{assessment.view}_view", self.lang))
         return title, " · ".join(details)
 
-    def _draw_panel(self, canvas: np.ndarray, assessment: Assessment, layout: _Layout) -> None:
+    def _draw_panel(self, canvas: np.ndarray, assessment: Assessment, layout: _Layout) -> int:
+        """The check panel, top left; returns its bottom edge."""
         title, details = self._header_lines(assessment)
         max_text = int(canvas.shape[1] * 0.55)
         title_sprite = _sprite(_fit(title, layout.title_size, True, max_text), layout.title_size, WHITE, True)
@@ -632,12 +641,14 @@ class OverlayRenderer:
             if value_sprite is not None:
                 _blit(canvas, value_sprite, x0 + panel_w - pad - value_sprite.width, text_y)
             y += row_h
+        return y0 + panel_h
 
     # ----------------------------------------------------------------- hold timer
 
     def _draw_hold(
         self, canvas: np.ndarray, hold: HoldInfo, assessment: Assessment, layout: _Layout, top: int
-    ) -> None:
+    ) -> int:
+        """The hold timer, top right; returns its bottom edge."""
         side = getattr(hold, "side", None)
         active = bool(getattr(hold, "active", side is not None))
         target = float(getattr(hold, "target_s", 30.0)) or 30.0
@@ -695,6 +706,7 @@ class OverlayRenderer:
                         canvas, (bx, bar_y - 1), (bx, bar_y + bar_h + 1), (235, 235, 235), max(1, bar_h // 4)
                     )
             y += row_h
+        return top + box_h
 
     # ----------------------------------------------------------------- cue and status
 
@@ -706,9 +718,48 @@ class OverlayRenderer:
                 return STATUS_RGB.get(check.status, STATUS_RGB["unknown"])
         return AMBER
 
-    def _draw_cue(self, canvas: np.ndarray, key: str, assessment: Assessment, layout: _Layout) -> int:
-        """The cue banner at the bottom; returns its top edge."""
-        height, width = canvas.shape[:2]
+    @staticmethod
+    def _banner_weights(xy: np.ndarray, vis: np.ndarray, assessment: Assessment) -> np.ndarray:
+        """(n, 3) rows of x, y, weight: visible skeleton joints, measured joints weigh 3."""
+        weight = np.zeros(len(xy))
+        weight[list(_JOINTS)] = 1.0
+        for check in assessment.checks:
+            weight[list(check.points)] = 3.0
+        keep = (weight > 0) & (vis >= MIN_VISIBILITY) & np.isfinite(xy).all(axis=1)
+        return np.column_stack([xy[keep], weight[keep]])
+
+    def _banner_top(self, joints: np.ndarray | None, box_h: int, upper: int, layout: _Layout) -> int:
+        """Bottom of the frame, or just below the top boxes when that hides less of the body."""
+        bottom = layout.height - layout.margin - box_h
+        top = upper + layout.margin
+        if joints is None or not len(joints) or top + box_h > bottom:
+            self._banner_on_top = False
+            return bottom
+
+        def hidden(y0: int) -> float:
+            inside = (joints[:, 1] >= y0 - layout.margin) & (joints[:, 1] <= y0 + box_h + layout.margin)
+            return float(joints[inside, 2].sum())
+
+        at_bottom, at_top = hidden(bottom), hidden(top)
+        # Hysteresis: move only when the other place is clearly better.
+        if self._banner_on_top and at_bottom + 2 <= at_top:
+            self._banner_on_top = False
+        elif not self._banner_on_top and at_top + 2 <= at_bottom:
+            self._banner_on_top = True
+        return top if self._banner_on_top else bottom
+
+    def _draw_cue(
+        self,
+        canvas: np.ndarray,
+        key: str,
+        assessment: Assessment,
+        layout: _Layout,
+        *,
+        upper: int,
+        joints: np.ndarray | None,
+    ) -> tuple[int, int]:
+        """The cue banner, full width below ``upper`` or at the bottom; returns its top and bottom."""
+        width = canvas.shape[1]
         size = layout.cue_size
         pad = layout.pad
         accent = layout.px(8, 3)
@@ -720,7 +771,7 @@ class OverlayRenderer:
         sprites = [_sprite(line, size, WHITE, True) for line in lines]
         line_h = sprites[0].height if sprites else size
         box_h = pad * 2 + line_h * len(sprites)
-        top = height - layout.margin - box_h
+        top = self._banner_top(joints, box_h, upper, layout)
         x0, x1 = layout.margin, width - layout.margin
         _shade(canvas, (x0, top, x1, top + box_h), 0.72)
         cv2.rectangle(
@@ -730,7 +781,7 @@ class OverlayRenderer:
         for sprite in sprites:
             _blit(canvas, sprite, x0 + accent + pad, y)
             y += line_h
-        return top
+        return top, top + box_h
 
     def _draw_status(self, canvas: np.ndarray, message: str, layout: _Layout, bottom: int) -> None:
         width = canvas.shape[1]

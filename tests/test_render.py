@@ -441,3 +441,28 @@ def test_draw_is_fast_enough_for_live_video(size: tuple[int, int], budget_ms: fl
         renderer.draw(image, pose, assessment, hold)
         timings.append((time.perf_counter() - start) * 1000)
     assert sorted(timings)[len(timings) // 2] < budget_ms
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_no_exercise_shows_only_the_banner() -> None:
+    image = frame()
+    out = render.OverlayRenderer().draw(image, make_pose(STANDING_640), Assessment(True, None, "front"))
+    assert np.array_equal(out[15:60, 15:120], image[15:60, 15:120])
+    assert not np.array_equal(out[-60:], image[-60:])
+
+
+def test_banner_moves_above_a_body_lying_at_the_bottom_of_the_frame() -> None:
+    # A prone press-up filling the bottom strip of the frame.
+    lying = {landmark: (x, 330 + 0.35 * y) for landmark, (x, y) in LUNGE_640.items()}
+    image = frame(level=0)
+    renderer = render.OverlayRenderer(show_panel=False)
+    assessment = Assessment(True, "prone_press_up", "side", None, note="turn_sideways")
+    lying_out = renderer.draw(image, make_pose(lying), assessment)
+    assert np.array_equal(lying_out[-40:], image[-40:])  # the bottom stays clear
+    assert not np.array_equal(lying_out[:80], image[:80])  # the banner is at the top
+    # A standing person keeps the banner at the bottom (after a few frames: hysteresis).
+    for _ in range(2):
+        standing_out = renderer.draw(image, make_pose(STANDING_640), assessment)
+    assert not np.array_equal(standing_out[-40:], image[-40:])
