@@ -23,6 +23,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 RunningMode = Literal["image", "video"]
 RUNNING_MODES: tuple[RunningMode, ...] = ("image", "video")
 NATIVE_LOGS_ENV = "POSECHECK_NATIVE_LOGS"
+# Set once any estimator in this process has found a person (see `PoseEstimator.detect`).
+_native_warnings_done = threading.Event()
 
 
 def _first_line(error: BaseException) -> str:
@@ -124,7 +127,6 @@ class PoseEstimator:
         self._landmarker: Any = None
         self._model_path = resolve_model(model)
         self._last_timestamp_ms = -1
-        self._quiet_until_found = True
         self.first_detection_s: float | None = None
         """Seconds the first `detect` call took (graph warm-up included); None before it."""
 
@@ -196,7 +198,7 @@ class PoseEstimator:
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # a new, contiguous array MediaPipe may keep
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
         started = time.perf_counter()
-        quiet = quiet_native_stderr() if self._quiet_until_found else contextlib.nullcontext()
+        quiet = contextlib.nullcontext() if _native_warnings_done.is_set() else quiet_native_stderr()
         try:
             with quiet:
                 if self._mode == "video":
@@ -212,8 +214,10 @@ class PoseEstimator:
             logger.info("first detection took %.3f s", self.first_detection_s)
         pose = self._to_pose(result, width, height, timestamp_s)
         if pose is not None:
-            # The native warnings come with the first full run of the graph; later runs are quiet.
-            self._quiet_until_found = False
+            # MediaPipe logs its detection-time warnings once per process, on the first run that
+            # reaches the landmark model (a person was found); after that stderr stays untouched,
+            # so a progress bar written meanwhile by another thread is not swallowed.
+            _native_warnings_done.set()
         return pose
 
     def close(self) -> None:
