@@ -434,6 +434,7 @@ class StopFlag(threading.Event):
     """A stop event that remembers the signal that set it (None: set by code)."""
 
     signum: int | None = None
+    set_at: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -451,8 +452,13 @@ def stop_on_signals() -> Iterator[StopFlag]:
         return
 
     def handler(signum: int, _frame: object) -> None:
-        if stop.is_set() and signum == signal.SIGINT:
-            raise KeyboardInterrupt
+        if stop.is_set():
+            # A second Ctrl-C aborts as usual, but not a duplicate delivered at once (a
+            # signal sent to the process group as well as to the process, e.g. by timeout).
+            if signum == signal.SIGINT and time.monotonic() - stop.set_at > 1.0:
+                raise KeyboardInterrupt
+            return
+        stop.set_at = time.monotonic()
         log.warning("%s received: finishing the current frame and saving", signal.Signals(signum).name)
         stop.signum = signum
         stop.set()

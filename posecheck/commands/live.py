@@ -1,0 +1,242 @@
+"""``posecheck live``: feedback while holding a stretch in front of a webcam.
+
+A video file works as the camera (``--camera clip.mp4``): it is played at its own frame
+rate, so frames are dropped exactly as with a real camera when the model falls behind.
+
+Window keys: q/Esc quit, space pause, s snapshot (annotated PNG + JSON), m mirror,
+e cycle the exercise, l switch the language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from posecheck.commands.video import add_common_arguments, check_distinct_paths, finish
+from posecheck.errors import UsageError
+from posecheck.exercises import EXERCISE_CHOICES
+from posecheck.messages import LANGS
+
+WINDOW_TITLE = "posecheck"
+# Window-only words (not check messages), in the languages of `posecheck.messages`.
+STATUS_TEXT = {
+    "camera_lost": {"en": "Camera lost - retrying...", "nl": "Camera kwijt - opnieuw proberen..."},
+    "paused": {
+        "en": "Paused - press space to continue",
+        "nl": "Gepauzeerd - druk op spatie om verder te gaan",
+    },
+    "snapshot": {"en": "Snapshot saved", "nl": "Momentopname opgeslagen"},
+}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "live",
+        help="live feedback from a webcam (or a video file as camera)",
+        description=(
+            "Show the camera with the skeleton, the checks of the exercise, the most important cue and "
+            "the hold timer. Keys: q/Esc quit, space pause, s snapshot, m mirror, e next exercise, "
+            "l language."
+        ),
+    )
+    parser.add_argument(
+        "--camera", default="0", metavar="0|PATH", help="camera index or a video file (default: 0)"
+    )
+    add_common_arguments(parser)
+    parser.add_argument("--record", metavar="OUT.mp4", help="record the annotated stream")
+    parser.add_argument(
+        "--report", metavar="OUT.json|.csv|.html", help="write a report when the session ends"
+    )
+    parser.add_argument("--no-window", action="store_true", help="run without a window (stop with Ctrl-C)")
+    parser.add_argument("--mirror", action="store_true", help="show the picture as a mirror")
+    parser.add_argument(
+        "--snapshot-dir", metavar="DIR", default=".", help="where the s key saves snapshots (default: .)"
+    )
+    parser.set_defaults(run=run)
+
+
+def _status(key: str, lang: str) -> str:
+    return STATUS_TEXT[key].get(lang, STATUS_TEXT[key]["en"])
+
+
+class Window:
+    """The OpenCV window and its keys; implements `posecheck.pipeline.LiveView`."""
+
+    def __init__(self, analyzer: Any, outputs: Any, snapshot_dir: Path, source_name: str) -> None:
+        import cv2
+
+        self.cv2 = cv2
+        self.analyzer = analyzer
+        self.outputs = outputs
+        self.snapshot_dir = snapshot_dir
+        self.source_name = source_name
+        self.paused = False
+        self._last: tuple[Any, Any] | None = None  # (image, analysis) shown last
+        self._flash: tuple[str, float] | None = None
+        self._sized = False
+        # GUI_NORMAL: no Qt toolbar; KEEPRATIO: resizing the window never distorts the body.
+        cv2.namedWindow(WINDOW_TITLE, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+
+    def show(self, image: Any, analysis: Any) -> bool:
+        self._last = (image, analysis)
+        if self._flash is not None and time.monotonic() < self._flash[1]:
+            image = self.outputs.draw(analysis, status_line=self._flash[0])
+        if not self._sized:
+            self.cv2.resizeWindow(WINDOW_TITLE, image.shape[1], image.shape[0])
+            self._sized = True
+        self.cv2.imshow(WINDOW_TITLE, image)
+        return self._keys(1)
+
+    def idle(self, status_line: str | None) -> bool:
+        if self.paused:
+            status_line = _status("paused", self.outputs.lang)
+        if status_line and self._last is not None:
+            self.cv2.imshow(WINDOW_TITLE, self.outputs.draw(self._last[1], status_line=status_line))
+        return self._keys(30)
+
+    def _keys(self, wait_ms: int) -> bool:
+        cv2 = self.cv2
+        key = cv2.waitKey(wait_ms) & 0xFF
+        if key in (ord("q"), 27):
+            return False
+        try:
+            if cv2.getWindowProperty(WINDOW_TITLE, cv2.WND_PROP_VISIBLE) < 1:
+                return False  # closed with the window manager's button
+        except cv2.error:
+            return False
+        if key == ord(" "):
+            self.paused = not self.paused
+        elif key == ord("s"):
+            self.snapshot()
+        elif key == ord("m"):
+            self.outputs.renderer.mirror = not self.outputs.renderer.mirror
+        elif key == ord("e"):
+            names = list(EXERCISE_CHOICES)
+            current = "auto" if self.analyzer.exercise is None else self.analyzer.exercise.replace("_", "-")
+            nxt = names[(names.index(current) + 1) % len(names)] if current in names else "auto"
+            self.analyzer.exercise = None if nxt == "auto" else nxt.replace("-", "_")
+        elif key == ord("l"):
+            lang = LANGS[(LANGS.index(self.outputs.lang) + 1) % len(LANGS)]
+            self.outputs.lang = lang
+            self.outputs.renderer.lang = lang
+        return True
+
+    def snapshot(self) -> Path | None:
+        """Save the annotated frame shown last (PNG) and its result (JSON)."""
+        import json
+
+        from posecheck.imageio import save_image
+
+        if self._last is None:
+            return None
+        image, analysis = self._last
+        stem = self.snapshot_dir / time.strftime("posecheck-%Y%m%d-%H%M%S")
+        save_image(stem.with_suffix(".png"), image)
+        result = analysis.assessment.to_dict(
+            self.outputs.lang,
+            source=self.source_name,
+            model=self.outputs.model_name,
+            time_s=round(analysis.frame.timestamp_s, 3),
+        )
+        stem.with_suffix(".json").write_text(
+            json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        self._flash = (f"{_status('snapshot', self.outputs.lang)}: {stem.name}.png", time.monotonic() + 1.5)
+        return stem.with_suffix(".png")
+
+    def close(self) -> None:
+        try:
+            self.cv2.destroyWindow(WINDOW_TITLE)
+            self.cv2.waitKey(1)
+        except self.cv2.error:
+            pass
+
+
+def _check_display() -> None:
+    """Qt aborts the whole process without a display; say what to do instead."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise UsageError(
+            "no display to open a window on: run with --no-window, or start it from a desktop session"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    from posecheck.config import load_settings
+    from posecheck.estimator import PoseEstimator
+    from posecheck.exercises import exercise_id
+    from posecheck.pipeline import FrameAnalyzer, Outputs, run_live, stop_on_signals
+    from posecheck.render import OverlayRenderer
+    from posecheck.report import Report, ReportFile
+    from posecheck.video import VideoSink, open_source
+
+    settings = load_settings(args.config)
+    exercise = exercise_id(args.exercise)
+    is_file = not str(args.camera).strip().isdigit()
+    check_distinct_paths(args.camera if is_file else None, args.record, args.report)
+    snapshot_dir = Path(args.snapshot_dir)
+    if not args.no_window:
+        _check_display()
+        if not snapshot_dir.is_dir():
+            raise UsageError(f"--snapshot-dir {snapshot_dir} does not exist; create it first")
+    report_file = ReportFile(args.report) if args.report else None
+    with stop_on_signals() as stop:
+        source = open_source(args.camera, realtime=True)
+        inputs = [args.camera] if is_file else []
+        sink = VideoSink(args.record, source.fps, inputs=inputs) if args.record else None
+        report = Report(source=str(args.camera), lang=args.lang)
+        window = None
+        ended, complete = "error", False
+        try:
+            with PoseEstimator(model=args.model, mode="video") as estimator:
+                report.model = estimator.model_name
+                outputs = Outputs(
+                    renderer=OverlayRenderer(args.lang, mirror=args.mirror),
+                    sink=sink,
+                    report=report,
+                    report_file=report_file,
+                    lang=args.lang,
+                    source_name=str(args.camera),
+                    model_name=estimator.model_name,
+                )
+                analyzer = FrameAnalyzer(estimator, settings, exercise)
+                if not args.no_window:
+                    window = Window(analyzer, outputs, snapshot_dir, str(args.camera))
+                result = run_live(
+                    source,
+                    analyzer,
+                    outputs,
+                    stop,
+                    view=window,
+                    lost_text=lambda: _status("camera_lost", outputs.lang),
+                )
+                ended, complete = result.ended, result.complete
+                report.extra["live"] = result.live_figures()
+        finally:
+            if window is not None:
+                window.close()
+            if sink is not None:
+                sink.close()
+            source.close()
+            finish(report, report_file, ended, complete)
+    figures = report.extra.get("live", {})
+    latency = figures.get("latency_ms", {})
+    print(
+        f"posecheck: {len(report.frames)} frames analysed at {figures.get('fps')} fps, "
+        f"{figures.get('frames_dropped', 0)} dropped, latency median {latency.get('median')} ms, "
+        f"p95 {latency.get('p95')} ms",
+        file=sys.stderr,
+    )
+    if ended == "interrupted":
+        return stop.exit_code
+    if ended == "camera_lost":
+        print(
+            f"posecheck: error: camera {args.camera} was lost; the session so far was saved", file=sys.stderr
+        )
+        return 1
+    return 0
