@@ -741,10 +741,11 @@ class OverlayRenderer:
             return float(joints[inside, 2].sum())
 
         at_bottom, at_top = hidden(bottom), hidden(top)
-        # Hysteresis: move only when the other place is clearly better.
-        if self._banner_on_top and at_bottom + 2 <= at_top:
+        # The bottom is the banner's home: it moves up only when that hides clearly less
+        # (less than half), and comes back once the bottom is about as good again.
+        if self._banner_on_top and at_bottom <= at_top + 1:
             self._banner_on_top = False
-        elif not self._banner_on_top and at_top + 2 <= at_bottom:
+        elif not self._banner_on_top and at_top + 2 <= at_bottom and 2 * at_top <= at_bottom:
             self._banner_on_top = True
         return top if self._banner_on_top else bottom
 
