@@ -96,6 +96,9 @@ class BodyShape:
     head_clearance: float = 0.09  # from the ear centre
 
 
+DEFAULT_SHAPE = BodyShape()
+
+
 # --------------------------------------------------------------------------- angles
 
 
@@ -250,7 +253,7 @@ def _raw_skeleton(angles: BodyAngles, shape: BodyShape) -> tuple[np.ndarray, dic
     up = _sag(90.0 - angles.head_pitch_deg)
     left = y_axis
     j["ear_centre"], j["face_forward"], j["face_up"], j["neck_dir"] = ear_c, fwd, up, _sag(a_neck)
-    j["head_centre"] = ear_c + 0.015 * fwd + 0.035 * up
+    j["head_centre"] = ear_c - 0.01 * fwd + 0.035 * up
 
     def face(f: float, u: float, lat: float) -> np.ndarray:
         return ear_c + f * fwd + u * up + lat * left
