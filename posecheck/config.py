@@ -201,9 +201,13 @@ def load_settings(path: str | Path | None) -> Settings:
         raise UsageError(f"cannot read config file {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"config file {path} is not valid TOML: {error}") from None
-    values = dict(data.pop("thresholds", {}))
+    thresholds = data.pop("thresholds", {})
+    if not isinstance(thresholds, dict):
+        raise UsageError(f"{path}: 'thresholds' must be a table: write [thresholds] above the settings")
+    values = dict(thresholds)
+    known = {f.name for f in fields(Settings)}
     for key, value in data.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and key not in known:
             raise UsageError(f"{path}: unknown table [{key}]; put settings at the top or under [thresholds]")
         values[key] = value
     return settings_from_mapping(values, origin=str(path))
