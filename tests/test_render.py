@@ -258,9 +258,7 @@ def test_non_ascii_text_renders_with_its_own_glyphs() -> None:
     umlaut = render._sprite("ë", size, (255, 255, 255))
     missing = render._sprite("\U000f0000", size, (255, 255, 255))
     assert umlaut.cover.sum() > 0
-    assert not np.array_equal(umlaut.cover.shape, missing.cover.shape) or not np.allclose(
-        umlaut.cover, missing.cover
-    )
+    assert umlaut.cover.shape != missing.cover.shape or not np.allclose(umlaut.cover, missing.cover)
     for glyph in ("✓", "✗", "°"):
         drawn = render._sprite(glyph, size, (255, 255, 255))
         assert drawn.cover.sum() > 0
