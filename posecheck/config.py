@@ -46,10 +46,10 @@ class Settings:
     )
     # --- exercise recognition ---------------------------------------------------------
     min_lying_trunk_deg: float = _setting(
-        10.0,
+        0.0,
         0.0,
         90.0,
-        "lying if the trunk is at least this far from vertical (a full cobra's trunk stands ~14 deg off vertical on the dev photos)",
+        "lying if the trunk is at least this far from vertical; 0 because a full cobra on straight arms can hold the trunk vertical (dev photos down to 0.5 deg): the flat legs decide",
     )
     max_lying_legs_deg: float = _setting(
         30.0,
@@ -57,12 +57,29 @@ class Settings:
         90.0,
         "lying if a thigh (and its shin, unless the foot is raised) is within this of horizontal (dev cobras <= 26)",
     )
+    max_lying_hip_drop_ratio: float = _setting(
+        0.8,
+        0.0,
+        3.0,
+        "lying if no knee or foot is more than this far below the hips, in thigh lengths "
+        "(standing legs reach ~2 thigh lengths down)",
+    )
     min_plank_pelvis_height_ratio: float = _setting(
         0.6,
         0.0,
         3.0,
         "lying with the chest low: a prone press-up while the hips are below this (thigh lengths); "
         "higher is a plank or chaturanga (0.63-1.4 on the dev photos; cobras 0.2-0.6)",
+    )
+    min_propped_trunk_deg: float = _setting(
+        15.0, 0.0, 90.0, "propped on the hands (legs not seen): trunk at least this far from vertical"
+    )
+    max_propped_hip_height_ratio: float = _setting(
+        0.45,
+        0.0,
+        2.0,
+        "propped on the hands: hips at most this high above the lower hand, in trunk lengths "
+        "(a plank holds them ~0.6 high, a kneeling lunge with hands down ~0.8)",
     )
     min_lunge_stance_ratio: float = _setting(
         0.6, 0.0, 3.0, "lunge if the ankles are at least this far apart horizontally, in leg lengths"
@@ -116,11 +133,25 @@ class Settings:
     # --- prone press-up (exercise 3) --------------------------------------------------
     min_chest_lift_deg: float = _setting(20.0, 0.0, 90.0, "chest_lifted: trunk angle above the floor line")
     max_pelvis_gap_ratio: float = _setting(
-        0.08,
+        0.065,
         0.0,
         1.0,
-        "pelvis_on_floor: background gap between the front of pelvis/thighs and the floor in the "
-        "segmentation mask, in thigh lengths",
+        "pelvis_on_floor: background gap between the underside of the thighs and the floor in the "
+        "segmentation mask, in thigh lengths, with straight arms. Tuned on the dev photos: cobras "
+        "0.00-0.07 (median 0.03), upward dogs 0.07-0.15",
+    )
+    max_pelvis_gap_bent_arms_ratio: float = _setting(
+        0.15,
+        0.0,
+        1.0,
+        "pelvis_on_floor: the same limit while the elbows are bent (a cobra's rounded belly shows a "
+        "gap of up to 0.12 near the hips; a lifted pelvis needs straight arms)",
+    )
+    min_straight_elbow_deg: float = _setting(
+        160.0,
+        90.0,
+        180.0,
+        "pelvis_on_floor: arms count as straight from this elbow angle (upward dogs 167-179)",
     )
     max_knee_lift_ratio: float = _setting(
         0.30,

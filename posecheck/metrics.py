@@ -294,13 +294,12 @@ def thigh_length(body: Body) -> float:
 
 
 def chest_lift(body: Body, o: Orientation) -> Measure:
-    """Trunk (hip-mid -> shoulder-mid) angle above the floor line, degrees."""
+    """Trunk (hip-mid -> shoulder-mid) angle above the floor line (toes to hands), degrees."""
     floor = floor_line(body)
     hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
     points = (sided(o.near, "hip"), sided(o.near, "shoulder"))
-    if floor is None:
-        return Measure(NAN, points)
-    along = floor.end - floor.start
+    # Without feet and hands to find the floor, the image horizontal stands in for it.
+    along = floor.end - floor.start if floor is not None else np.array([o.facing or 1.0, 0.0])
     angle = abs(geo.signed_angle(along, shoulder - hip))
     return Measure(angle, points)
 
@@ -362,6 +361,12 @@ def pelvis_gap(body: Body, o: Orientation) -> Measure:
     if not gaps:
         return Measure(NAN, (hip_lm, knee_lm))
     return Measure(geo.ratio(float(np.median(gaps)), thigh_length(body)), (hip_lm, knee_lm))
+
+
+def elbow_angle(body: Body, o: Orientation) -> Measure:
+    """Near elbow angle shoulder-elbow-wrist; 180 = straight arm."""
+    points = (sided(o.near, "shoulder"), sided(o.near, "elbow"), sided(o.near, "wrist"))
+    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
 
 
 def hand_reach(body: Body, o: Orientation) -> Measure:

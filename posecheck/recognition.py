@@ -3,8 +3,9 @@
 1. A lunge shape (knees on either side of the hips, front knee bent) seen from the side: a
    kneeling lunge when the rear knee is at the floor, otherwise a standing lunge.  From the
    front a lunge cannot be judged, so it is not recognised.
-2. Lying (a leg flat on the floor, trunk off vertical): a prone press-up when the chest is
-   lifted or the pelvis is low; a straight body held high (plank, chaturanga) is not one.
+2. Lying (a leg flat on the floor, or the upper body propped on the hands with the hips at
+   hand level; trunk off vertical): a prone press-up when the chest is lifted or the pelvis
+   is low; a straight body held high (plank, chaturanga) is not one.
 3. Standing upright on straight legs with the feet together: standing posture.
 4. Anything else (downward dog, tree, squat, chair, goddess...): None.
 """
@@ -60,6 +61,45 @@ def body_shape(body: m.Body, o: m.Orientation) -> Shape:
     )
 
 
+def _hips_low(body: m.Body, o: m.Orientation) -> bool:
+    """No leg point far below the hips: lying, the hips are near the floor (a tree pose's
+    raised leg may lie flat, but the standing leg reaches far down)."""
+    hip = body.mid("hip", o.near)
+    ys = [
+        body.point(sided(side, part))[1] for side in SIDES for part in ("knee", "ankle", "heel", "foot_index")
+    ]
+    ys = [y for y in ys if np.isfinite(y)]
+    drop = geo.ratio(max(ys) - hip[1], m.thigh_length(body)) if ys else float("nan")
+    return bool(drop <= body.settings.max_lying_hip_drop_ratio)
+
+
+def _propped_on_hands(body: m.Body, o: m.Orientation) -> bool:
+    """Chest up on the hands with the hips down at hand level, judged from the upper body alone.
+
+    Used when the legs are not all seen: the model often loses legs lying flat on the floor
+    (feet towards the camera, dark trousers); the trunk and arms still show a press-up: shoulders above the hips, hands ahead
+    of the hips on the side of the head, hips hardly higher than the hands.
+    """
+    s = body.settings
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    wrists = [body.point(sided(side, "wrist")) for side in SIDES]
+    wrists = [w for w in wrists if np.isfinite(w).all()]
+    trunk = geo.distance(hip, shoulder)
+    legs_seen = body.seen(*(sided(side, part) for side in SIDES for part in ("knee", "ankle")))
+    if legs_seen or not wrists or not np.isfinite(trunk) or shoulder[1] >= hip[1]:
+        return False
+    wrist = max(wrists, key=lambda w: w[1])  # the lower hand rests on the floor
+    head_side = np.sign(shoulder[0] - hip[0])
+    hands_ahead = head_side != 0 and np.sign(wrist[0] - hip[0]) == head_side
+    hip_above_hands = geo.ratio(wrist[1] - hip[1], trunk)
+    return bool(
+        hands_ahead
+        and geo.tilt_from_vertical(hip, shoulder, 1) != 0
+        and abs(geo.tilt_from_vertical(hip, shoulder, 1)) >= s.min_propped_trunk_deg
+        and hip_above_hands <= s.max_propped_hip_height_ratio
+    )
+
+
 def recognize(body: m.Body, o: m.Orientation) -> str | None:
     """The exercise id, or None when no known exercise is seen."""
     s = body.settings
@@ -75,7 +115,8 @@ def recognize(body: m.Body, o: m.Orientation) -> str | None:
             and shape.rear_knee_deg <= s.max_kneeling_rear_knee_deg
         )
         return "kneeling_lunge" if knee_down else "standing_lunge"
-    if shape.trunk_from_vertical_deg >= s.min_lying_trunk_deg and m.legs_lying(body, s.max_lying_legs_deg):
+    legs_down = m.legs_lying(body, s.max_lying_legs_deg) and _hips_low(body, o)
+    if shape.trunk_from_vertical_deg >= s.min_lying_trunk_deg and (legs_down or _propped_on_hands(body, o)):
         chest_up = shape.chest_lift_deg >= s.min_chest_lift_deg
         pelvis_low = shape.pelvis_height_ratio < s.min_plank_pelvis_height_ratio
         return "prone_press_up" if chest_up or pelvis_low else None

@@ -102,26 +102,30 @@ def _fails_as(cue: str) -> Callable[[float], str]:
 
 
 def _pelvis_on_floor(body: m.Body, o: m.Orientation) -> m.Measure:
-    """Evidence that the pelvis/thighs are off the floor, as one number in thigh lengths.
+    """Evidence that the pelvis/thighs are lifted off the floor, in thigh lengths.
 
-    The segmentation-mask gap under the thighs is the direct evidence; where there is no mask
-    the hip height above the floor line stands in.  Knees lifted off the floor line (an
-    upward dog lifts the knees) count as well, scaled so that at its own limit it equals the
-    gap limit.  The returned value is compared with ``max_pelvis_gap_ratio``.
+    The direct evidence is the background gap under the thighs in the segmentation mask
+    (`metrics.pelvis_gap`).  An upward dog lifts the pelvis on straight arms; with bent elbows
+    a gap under the thighs is mostly the rounded belly of a cobra, so a bent-arm gap counts
+    only in proportion ``max_pelvis_gap_ratio / max_pelvis_gap_bent_arms_ratio``.  Without a
+    mask the knee height and hip height above the floor line stand in, each scaled so that
+    its own limit maps onto the gap limit.  Compared with ``max_pelvis_gap_ratio``.
     """
     s = body.settings
+    limit = s.max_pelvis_gap_ratio
     gap = m.pelvis_gap(body, o)
-    knee = m.knee_lift(body, o)
-    height = m.pelvis_height(body, o)
-    scale = s.max_pelvis_gap_ratio
+    if gap.known:
+        elbow = m.elbow_angle(body, o).value
+        arms_bent = bool(np.isfinite(elbow) and elbow < s.min_straight_elbow_deg)
+        scale = limit / s.max_pelvis_gap_bent_arms_ratio if arms_bent else 1.0
+        return m.Measure(gap.value * scale, gap.points)
+    knee, height = m.knee_lift(body, o), m.pelvis_height(body, o)
     evidence = [
-        gap.value,
-        knee.value * scale / s.max_knee_lift_ratio if knee.known else float("nan"),
-        height.value * scale / s.max_pelvis_height_ratio if height.known else float("nan"),
+        knee.value * limit / s.max_knee_lift_ratio if knee.known else float("nan"),
+        height.value * limit / s.max_pelvis_height_ratio if height.known else float("nan"),
     ]
     known = [v for v in evidence if np.isfinite(v)]
-    points = gap.points or height.points
-    return m.Measure(max(known) if known else float("nan"), points)
+    return m.Measure(max(known) if known else float("nan"), height.points)
 
 
 RULES: dict[str, Rule] = {
