@@ -47,6 +47,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "right": {"en": "right", "nl": "rechts"},
     "front_leg": {"en": "front leg", "nl": "voorste been"},
     "hold": {"en": "hold", "nl": "vastgehouden"},
+    "easier": {"en": "easier", "nl": "makkelijker"},
+    "harder": {"en": "harder", "nl": "moeilijker"},
     # Check names (panel labels)
     "front_knee_over_ankle": {"en": "Front knee over ankle", "nl": "Voorste knie boven enkel"},
     "rear_knee_on_floor": {"en": "Rear knee on floor", "nl": "Achterste knie op de grond"},
@@ -61,6 +63,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "knee_hyperextension": {"en": "Knees not locked back", "nl": "Knieën niet overstrekt"},
     "shoulders_level": {"en": "Shoulders level", "nl": "Schouders recht"},
     "hips_level": {"en": "Hips level", "nl": "Heupen recht"},
+    "hollow_back": {"en": "No hollow back", "nl": "Geen holle rug"},
     # front_knee_over_ankle
     "front_knee_over_ankle.pass": {
         "en": "Front knee is above the ankle.",
