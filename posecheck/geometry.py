@@ -68,6 +68,8 @@ def signed_distance_to_line(point: np.ndarray, a: np.ndarray, b: np.ndarray) -> 
     if _degenerate(direction):
         return float("nan")
     offset = _vector(a, point)
+    if not np.isfinite(offset).all():
+        return float("nan")
     cross = direction[0] * offset[1] - direction[1] * offset[0]
     return float(cross / np.hypot(direction[0], direction[1]))
 
