@@ -213,17 +213,18 @@ segment_point = st.tuples(
 ).map(np.array)
 
 
-@given(
-    segment_point,
-    segment_point,
-    segment_point,
-    st.floats(min_value=-180, max_value=180),
-    segment_point,
-    st.floats(min_value=0.01, max_value=100),
+triangle = st.tuples(segment_point, segment_point, segment_point)
+similarity = st.tuples(
+    st.floats(min_value=-180, max_value=180), segment_point, st.floats(min_value=0.01, max_value=100)
 )
+
+
+@given(triangle, similarity)
 def test_joint_angle_invariant_under_rotation_translation_scale(
-    a: np.ndarray, b: np.ndarray, c: np.ndarray, deg: float, shift: np.ndarray, scale: float
+    points: tuple[np.ndarray, np.ndarray, np.ndarray], transform: tuple[float, np.ndarray, float]
 ) -> None:
+    a, b, c = points
+    deg, shift, scale = transform
     assume(far_apart(a, b, min_px=1.0) and far_apart(b, c, min_px=1.0))
     moved = [rotate(p, deg) * scale + shift for p in (a, b, c)]
     assert geo.joint_angle(*moved) == pytest.approx(geo.joint_angle(a, b, c), abs=1e-6)
