@@ -111,21 +111,24 @@ class FrameAnalyzer:
         return Analysis(frame, pose, assessment, hold, cue)
 
     def _steady_labels(self, assessment: Assessment, pose: Pose | None, t: float) -> Assessment:
-        """Exercise, front side and view change only on a sustained change (`StableLabel`)."""
+        """Exercise, front side and view change only on a sustained change (`StableLabel`);
+        when the steady exercise or side differs from this frame's, the frame is judged as
+        the steady one, so one odd frame neither flips the checks nor the hold's side."""
         exercise = assessment.exercise
         if self._exercise is None:
             exercise = self.exercise_label.update(assessment.exercise, t)
         side = self.side_label.update(assessment.front_side, t)
         view = self.view_label.update(assessment.view, t)
-        if exercise != assessment.exercise:
-            if exercise is not None and pose is not None:
-                assessment = self._assess(pose, self.settings, exercise)  # judge the steady exercise
-            else:
-                note = assessment.note or ("no_exercise" if assessment.person_found else None)
-                assessment = replace(assessment, exercise=None, checks=(), note=note)
-        if not assessment.person_found:
+        if pose is None or not assessment.person_found:
             return assessment
-        return replace(assessment, front_side=side, view=view)
+        if exercise is None:
+            if assessment.exercise is not None:
+                assessment = replace(
+                    assessment, exercise=None, front_side=None, checks=(), note="no_exercise"
+                )
+        elif exercise != assessment.exercise or (side is not None and side != assessment.front_side):
+            assessment = self._assess(pose, self.settings, exercise, front=side)
+        return replace(assessment, view=view or assessment.view)
 
 
 @dataclass
