@@ -66,10 +66,13 @@ def _status(key: str, lang: str) -> str:
 class Window:
     """The OpenCV window and its keys; implements `posecheck.pipeline.LiveView`."""
 
-    def __init__(self, analyzer: Any, outputs: Any, snapshot_dir: Path, source_name: str) -> None:
-        import cv2
+    def __init__(
+        self, analyzer: Any, outputs: Any, snapshot_dir: Path, source_name: str, gui: Any = None
+    ) -> None:
+        if gui is None:
+            import cv2 as gui  # highgui; tests pass a stand-in
 
-        self.cv2 = cv2
+        self.cv2 = gui
         self.analyzer = analyzer
         self.outputs = outputs
         self.snapshot_dir = snapshot_dir
@@ -79,7 +82,7 @@ class Window:
         self._flash: tuple[str, float] | None = None
         self._sized = False
         # GUI_NORMAL: no Qt toolbar; KEEPRATIO: resizing the window never distorts the body.
-        cv2.namedWindow(WINDOW_TITLE, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+        gui.namedWindow(WINDOW_TITLE, gui.WINDOW_NORMAL | gui.WINDOW_KEEPRATIO | gui.WINDOW_GUI_NORMAL)
 
     def show(self, image: Any, analysis: Any) -> bool:
         self._last = (image, analysis)
