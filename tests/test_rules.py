@@ -14,8 +14,10 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
+from posecheck import metrics as m
 from posecheck.assess import assess
 from posecheck.config import Settings
 from posecheck.landmarks import SIDES, Landmark, Pose, Side, sided
@@ -25,9 +27,12 @@ from posecheck.synth.body import (
     BodyAngles,
     BodyShape,
     Camera,
+    aim_points,
     kneeling_lunge,
     make_pose,
     prone_press_up,
+    resolve_camera,
+    skeleton,
     standing,
     standing_lunge,
 )
@@ -353,3 +358,260 @@ def test_front_view_for_a_side_check_says_turn_sideways(
 def test_side_view_for_a_front_check_says_face_camera(facing: str, check: str) -> None:
     result = judge(upright(facing=facing), "standing_posture", check)
     assert (result.status, result.cue) == ("unknown", "face_camera")
+
+
+# ============================================================================ prone press-up
+#
+# The floor line of a lying pose runs through the toes and the hands.  Truths are taken from
+# the 3D skeleton (world metres, the sagittal X-Z plane), never from the image.
+
+PRONE_IMAGE = (1280, 720)  # larger than the default: a lying body is long and thin
+PRONE_CAMERA = Camera(orthographic=True, image_size=PRONE_IMAGE)
+ARM_REACH = SHAPE.upper_arm + SHAPE.forearm
+
+
+def xz(v: np.ndarray) -> np.ndarray:
+    return np.asarray(v, dtype=np.float64)[[0, 2]]
+
+
+def height_above_floor_line(angles: BodyAngles, point: np.ndarray) -> float:
+    """World height (metres) of ``point`` above the line through the toe and the wrist."""
+    p = skeleton(angles, SHAPE).points
+    toe, wrist = xz(p[L.LEFT_FOOT_INDEX]), xz(p[L.LEFT_WRIST])
+    d, q = wrist - toe, xz(point) - toe
+    return float((d[0] * q[1] - d[1] * q[0]) / np.hypot(*d))
+
+
+def chest_truth(angles: BodyAngles) -> float:
+    """Trunk angle above the floor line (toe -> wrist), degrees, from the 3D skeleton."""
+    sk = skeleton(angles, SHAPE)
+    floor = xz(sk.points[L.LEFT_WRIST]) - xz(sk.points[L.LEFT_FOOT_INDEX])
+    trunk = xz(sk.joints["shoulder_centre"]) - xz(sk.joints["hip_centre"])
+    cross = floor[0] * trunk[1] - floor[1] * trunk[0]
+    return math.degrees(math.atan2(abs(cross), float(floor @ trunk)))
+
+
+def straight_arm_press_up(chest_deg: float, pelvis_lift_m: float) -> BodyAngles:
+    """Upward-dog-like press-up: arms (almost) fully straight, hands flat on the floor."""
+    shoulder_z = SHAPE.hip_clearance + pelvis_lift_m + SHAPE.trunk * math.sin(math.radians(chest_deg))
+    dz = shoulder_z - SHAPE.wrist_clearance
+    forward = math.sqrt(max((0.999 * ARM_REACH) ** 2 - dz**2, 0.0))
+    return prone_press_up(chest_deg, pelvis_lift_m=pelvis_lift_m, hands_forward=forward / SHAPE.upper_arm)
+
+
+def solve(f: Callable[[float], float], target: float, low: float, high: float) -> float:
+    """x in [low, high] with f(x) = target for an increasing f (bisection)."""
+    assert f(low) <= target <= f(high), f"target {target} outside [{f(low)}, {f(high)}]"
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (mid, high) if f(mid) < target else (low, mid)
+    return (low + high) / 2
+
+
+# --- a synthetic segmentation mask --------------------------------------------------------
+
+Segment = tuple[np.ndarray, np.ndarray, float, float]  # a, b, radius at a, radius at b
+
+
+def silhouette(angles: BodyAngles) -> list[Segment]:
+    """The body as thick segments in world metres (tapered capsules).
+
+    Radii are the floor clearances of `BodyShape` where the body rests on the floor, so a
+    resting pelvis, thigh, knee, foot and hand touch it: pelvis/thigh hip_clearance ->
+    knee_clearance, shin -> ankle_clearance, the top of the foot down to the toe tip, the flat
+    hand from the wrist to the finger tips.
+    """
+    sk = skeleton(angles, SHAPE)
+    p, j = sk.points, sk.joints
+    tip = 0.012
+    segments: list[Segment] = []
+    for side in SIDES:
+        hip, knee, ankle, toe = (p[sided(side, part)] for part in ("hip", "knee", "ankle", "foot_index"))
+        shoulder, elbow, wrist = (p[sided(side, part)] for part in ("shoulder", "elbow", "wrist"))
+        finger = p[L.LEFT_INDEX if side == "left" else L.RIGHT_INDEX]
+        segments += [
+            (hip, knee, SHAPE.hip_clearance, SHAPE.knee_clearance),
+            (knee, ankle, SHAPE.knee_clearance, SHAPE.ankle_clearance),
+            (ankle, np.array([toe[0], toe[1], tip]), SHAPE.ankle_clearance, tip),
+            (ankle, toe, SHAPE.foot_radius, SHAPE.foot_radius),
+            (shoulder, elbow, SHAPE.upper_arm_radius, SHAPE.upper_arm_radius),
+            (elbow, wrist, SHAPE.forearm_radius, SHAPE.wrist_clearance),
+            (wrist, np.array([finger[0], finger[1], tip]), SHAPE.wrist_clearance, tip),
+        ]
+    segments += [
+        (j["hip_centre"], j["shoulder_centre"], SHAPE.hip_clearance, SHAPE.chest_radii[0]),
+        (j["shoulder_centre"], j["ear_centre"], SHAPE.neck_radius, SHAPE.neck_radius),
+        (j["head_centre"], j["head_centre"], SHAPE.head_radii[0], SHAPE.head_radii[0]),
+    ]
+    return segments
+
+
+def inside_segments(x: np.ndarray, y: np.ndarray, segments: list[Segment]) -> np.ndarray:
+    """Boolean array: which points (x, y) lie inside any 2D thick segment."""
+    inside = np.zeros(np.broadcast(x, y).shape, dtype=bool)
+    for a, b, ra, rb in segments:
+        d = b - a
+        dd = float(d @ d)
+        t = (
+            np.zeros(inside.shape)
+            if dd < 1e-12
+            else np.clip(((x - a[0]) * d[0] + (y - a[1]) * d[1]) / dd, 0, 1)
+        )
+        inside |= np.hypot(x - (a[0] + t * d[0]), y - (a[1] + t * d[1])) <= ra + t * (rb - ra)
+    return inside
+
+
+def rasterise(size: tuple[int, int], segments: list[Segment]) -> np.ndarray:
+    """(height, width) float32 mask in [0, 1] with 1 inside the thick segments (pixel units)."""
+    width, height = size
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
+    return inside_segments(xs, ys, segments).astype(np.float32)
+
+
+def test_rasterise_draws_thick_segments() -> None:
+    mask = rasterise((40, 20), [(np.array([5.0, 10.0]), np.array([30.0, 10.0]), 3.0, 3.0)])
+    assert mask.shape == (20, 40) and mask.dtype == np.float32
+    assert mask[10, 5] == mask[10, 30] == mask[13, 20] == 1.0
+    assert mask[14, 20] == mask[10, 34] == mask[0, 0] == 0.0
+
+
+def prone_pose(angles: BodyAngles, facing: str = "right", with_mask: bool = True) -> Pose:
+    """Side view of a lying pose; with the silhouette rasterised into `Pose.mask`."""
+    pose = make_pose(angles, facing=facing, camera=PRONE_CAMERA)  # type: ignore[arg-type]
+    if not with_mask:
+        return pose
+    camera = replace(PRONE_CAMERA, yaw_deg=180.0) if facing == "left" else PRONE_CAMERA
+    resolved = resolve_camera(camera, aim_points(skeleton(angles, SHAPE)))
+    pixel_segments = []
+    for a, b, ra, rb in silhouette(angles):
+        (pa, pb), _ = resolved.project(np.stack([a, b]))
+        pixel_segments.append((pa, pb, ra * resolved.scale, rb * resolved.scale))
+    return pose.replace(mask=rasterise(PRONE_IMAGE, pixel_segments))
+
+
+def lowest_body_height(x: float, segments: list[Segment]) -> float:
+    """Lowest world height (metres) inside the silhouette above the floor point at X = ``x``."""
+    zs = np.arange(-0.05, 1.2, 0.0005)
+    planar = [(xz(a), xz(b), ra, rb) for a, b, ra, rb in segments]
+    inside = inside_segments(np.full_like(zs, x), zs, planar)
+    return float(zs[inside].min()) if inside.any() else math.inf
+
+
+def thigh_gap_truth(angles: BodyAngles) -> float:
+    """Gap between the silhouette's underside and the floor (Z = 0), along the thigh from a
+    fifth of the way down to the knee (median of 9 columns), in thigh lengths."""
+    sk = skeleton(angles, SHAPE)
+    hip, knee = sk.points[L.LEFT_HIP], sk.points[L.LEFT_KNEE]
+    segments = silhouette(angles)
+    gaps = [
+        max(lowest_body_height(hip[0] + t * (knee[0] - hip[0]), segments), 0.0)
+        for t in np.linspace(0.2, 1.0, 9)
+    ]
+    return float(np.median(gaps)) / SHAPE.thigh
+
+
+def test_silhouette_rests_on_the_floor_in_a_cobra() -> None:
+    angles = prone_press_up()
+    segments = silhouette(angles)
+    p = skeleton(angles, SHAPE).points
+    for lm in (L.LEFT_FOOT_INDEX, L.LEFT_WRIST, L.LEFT_HIP):
+        assert lowest_body_height(p[lm][0], segments) == pytest.approx(0.0, abs=0.002), lm.name
+
+
+# --- pelvis_on_floor ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("delta", "status"), [(-0.02, "pass"), (+0.03, "fail")])
+def test_pelvis_on_floor_mask_gap(facing: str, delta: float, status: str) -> None:
+    """Straight arms (the upward-dog set-up): the gap under the thighs in the mask decides."""
+    truth = S.max_pelvis_gap_ratio + delta
+    lift = solve(lambda h: thigh_gap_truth(straight_arm_press_up(20.0, h)), truth, 0.0, 0.2)
+    angles = straight_arm_press_up(20.0, lift)
+    pose = prone_pose(angles, facing)
+    body = m.Body(pose, S)
+    orientation = m.orientation(body, S)
+    assert m.elbow_angle(body, orientation).value >= S.min_straight_elbow_deg
+    assert m.pelvis_gap(body, orientation).value == pytest.approx(truth, abs=RATIO_TOL)
+    cue = "pelvis_on_floor.fail" if status == "fail" else None
+    assert_verdict(judge(pose, "prone_press_up", "pelvis_on_floor"), status, truth, RATIO_TOL, cue)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_cobra_on_the_floor_vs_upward_dog_with_mask(facing: str) -> None:
+    cobra_pose = prone_pose(prone_press_up(), facing)
+    dog_pose = prone_pose(straight_arm_press_up(20.0, 0.12), facing)
+    assert judge(cobra_pose, "prone_press_up", "pelvis_on_floor").status == "pass"
+    dog = judge(dog_pose, "prone_press_up", "pelvis_on_floor")
+    assert (dog.status, dog.cue) == ("fail", "pelvis_on_floor.fail")
+
+
+def fallback_truth(angles: BodyAngles) -> tuple[float, float, float]:
+    """Without a mask: (rule value, hip height, knee height), heights in thigh lengths above
+    the floor line; each height scaled so that its own limit maps onto the gap limit."""
+    sk = skeleton(angles, SHAPE)
+    hip = height_above_floor_line(angles, sk.joints["hip_centre"]) / SHAPE.thigh
+    knee = height_above_floor_line(angles, sk.points[L.LEFT_KNEE]) / SHAPE.thigh
+    limit = S.max_pelvis_gap_ratio
+    value = max(knee * limit / S.max_knee_lift_ratio, hip * limit / S.max_pelvis_height_ratio)
+    return value, hip, knee
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("factor", "status"), [(0.85, "pass"), (1.15, "fail")])
+def test_pelvis_on_floor_without_mask_falls_back_to_heights(facing: str, factor: float, status: str) -> None:
+    truth = factor * S.max_pelvis_gap_ratio
+    lift = solve(lambda h: fallback_truth(straight_arm_press_up(20.0, h))[0], truth, 0.0, 0.3)
+    angles = straight_arm_press_up(20.0, lift)
+    _, hip_truth, knee_truth = fallback_truth(angles)
+    pose = prone_pose(angles, facing, with_mask=False)
+    body = m.Body(pose, S)
+    orientation = m.orientation(body, S)
+    assert math.isnan(m.pelvis_gap(body, orientation).value)
+    assert m.pelvis_height(body, orientation).value == pytest.approx(hip_truth, abs=RATIO_TOL)
+    assert m.knee_lift(body, orientation).value == pytest.approx(knee_truth, abs=RATIO_TOL)
+    cue = "pelvis_on_floor.fail" if status == "fail" else None
+    assert_verdict(judge(pose, "prone_press_up", "pelvis_on_floor"), status, truth, RATIO_TOL / 4, cue)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_cobra_without_mask_passes(facing: str) -> None:
+    result = judge(prone_pose(prone_press_up(), facing, with_mask=False), "prone_press_up", "pelvis_on_floor")
+    assert result.status == "pass"
+
+
+# --- chest_lifted, hand_position --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("delta", "status"), [(+4.0, "pass"), (-4.0, "fail")])
+def test_chest_lifted(facing: str, delta: float, status: str) -> None:
+    truth = S.min_chest_lift_deg + delta
+    chest = solve(lambda c: chest_truth(prone_press_up(c)), truth, 5.0, 45.0)
+    pose = make_pose(prone_press_up(chest), facing=facing)  # type: ignore[arg-type]
+    cue = "chest_lifted.fail" if status == "fail" else None
+    assert_verdict(judge(pose, "prone_press_up", "chest_lifted"), status, truth, DEG_TOL, cue)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(
+    ("delta", "level"), [(+0.3, "easier"), (-0.3, "harder"), (-0.8, "harder"), (+0.7, "easier")]
+)
+def test_hand_position_is_a_level_never_a_failure(facing: str, delta: float, level: str) -> None:
+    truth = S.min_easy_hand_reach_ratio + delta
+    pose = make_pose(prone_press_up(30.0, hands_forward=truth), facing=facing)  # type: ignore[arg-type]
+    result = judge(pose, "prone_press_up", "hand_position")
+    assert result.level == level
+    assert result.informative
+    assert_verdict(result, "pass", truth, RATIO_TOL, f"hand_position.{level}")
+
+
+def test_hand_position_does_not_gate_the_hold() -> None:
+    """An informative check never makes `all_pass` false (the press-up is held correctly
+    with the hands in either place)."""
+    for hands in (0.0, 1.0):
+        assessment = assess(
+            make_pose(prone_press_up(30.0, hands_forward=hands)), S, exercise="prone_press_up"
+        )
+        assert assessment.check("hand_position").status == "pass"  # type: ignore[union-attr]
+        assert assessment.all_pass
