@@ -387,3 +387,21 @@ def test_command_modules_import_light() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "mediapipe" not in done.stdout and "matplotlib" not in done.stdout
+
+
+def test_progress_bar_lines() -> None:
+    import io
+
+    from posecheck.commands.video import Progress
+
+    stream = io.StringIO()
+    progress = Progress(100, stream=stream, log_interval_s=0.0)
+    for _ in range(100):
+        progress.update()
+    progress.close()
+    last = stream.getvalue().splitlines()[-1]
+    assert "100/100 frames" in last and "fps" in last and "left" in last
+    unknown = io.StringIO()
+    bar = Progress(None, stream=unknown, log_interval_s=0.0)
+    bar.update(5)
+    assert "5 frames" in unknown.getvalue()
