@@ -16,17 +16,21 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from posecheck import metrics as m
 from posecheck.assess import assess
 from posecheck.config import Settings
-from posecheck.landmarks import SIDES, Landmark, Pose, Side, sided
-from posecheck.results import CheckResult
+from posecheck.landmarks import NUM_LANDMARKS, SIDES, Landmark, Pose, Side, sided
+from posecheck.results import Assessment, CheckResult
 from posecheck.rules import RULES
 from posecheck.synth.body import (
+    ArmAngles,
     BodyAngles,
     BodyShape,
     Camera,
+    LegAngles,
     aim_points,
     kneeling_lunge,
     make_pose,
@@ -615,3 +619,276 @@ def test_hand_position_does_not_gate_the_hold() -> None:
         )
         assert assessment.check("hand_position").status == "pass"  # type: ignore[union-attr]
         assert assessment.all_pass
+
+
+# ============================================================================ assess()
+
+
+def plank(pitch_deg: float = 75.0) -> BodyAngles:
+    """A straight body held high on straight arms (hands under the shoulders) and the toes."""
+    arm = ArmAngles(shoulder_flex_deg=pitch_deg)  # vertical in the world
+    return BodyAngles(trunk_pitch_deg=pitch_deg, neck_pitch_deg=pitch_deg, left_arm=arm, right_arm=arm)
+
+
+def downward_dog(pitch_deg: float = 135.0) -> BodyAngles:
+    """Hips high, arms in line with the trunk down to the floor, straight legs at 90 degrees."""
+    arm = ArmAngles(shoulder_flex_deg=180.0)
+    leg = LegAngles(hip_flex_deg=90.0)
+    return BodyAngles(
+        trunk_pitch_deg=pitch_deg,
+        neck_pitch_deg=pitch_deg,
+        left_arm=arm,
+        right_arm=arm,
+        left_leg=leg,
+        right_leg=leg,
+    )
+
+
+def deep_squat(trunk_deg: float = 35.0) -> BodyAngles:
+    leg = LegAngles(hip_flex_deg=120.0, knee_flex_deg=130.0, ankle_deg=30.0)
+    arm = ArmAngles(shoulder_flex_deg=90.0)
+    return BodyAngles(
+        trunk_pitch_deg=trunk_deg,
+        neck_pitch_deg=trunk_deg / 2,
+        left_leg=leg,
+        right_leg=leg,
+        left_arm=arm,
+        right_arm=arm,
+    )
+
+
+RECOGNISED = [
+    *(("kneeling_lunge", front, kneeling_lunge(front)) for front in SIDES),
+    *(("standing_lunge", front, standing_lunge(front)) for front in SIDES),
+    ("prone_press_up", None, prone_press_up()),
+    ("prone_press_up", None, prone_press_up(25.0, hands_forward=0.0)),
+    ("standing_posture", None, standing()),
+    ("standing_posture", None, standing(neck_deg=30.0)),  # a failing posture is still one
+]
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(
+    ("exercise", "front", "angles"), RECOGNISED, ids=[f"{e}-{f}" for e, f, _ in RECOGNISED]
+)
+def test_assess_recognises_the_exercise(
+    exercise: str, front: Side | None, angles: BodyAngles, facing: str
+) -> None:
+    result = assess(make_pose(angles, facing=facing), S)  # type: ignore[arg-type]
+    assert result.person_found
+    assert result.exercise == exercise
+    assert result.view == "side"
+    assert result.front_side == front
+    from posecheck.exercises import EXERCISES
+
+    assert tuple(c.id for c in result.checks) == EXERCISES[exercise].checks
+
+
+def test_standing_posture_from_the_front() -> None:
+    result = assess(make_pose(standing(), camera=FRONT_VIEW), S)
+    assert (result.exercise, result.view) == ("standing_posture", "front")
+    assert result.check("shoulders_level").status == "pass"  # type: ignore[union-attr]
+
+
+NOT_EXERCISES = {
+    "plank": plank(),
+    "plank-low": plank(70.0),
+    "downward_dog": downward_dog(),
+    "downward_dog-steep": downward_dog(125.0),
+    "deep_squat": deep_squat(),
+    "deep_squat-forward": deep_squat(45.0),
+}
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("name", NOT_EXERCISES)
+def test_other_poses_are_no_exercise(name: str, facing: str) -> None:
+    result = assess(make_pose(NOT_EXERCISES[name], facing=facing), S)  # type: ignore[arg-type]
+    assert result.person_found
+    assert result.exercise is None
+    assert result.checks == ()
+    assert result.note == "no_exercise"
+
+
+def test_exercise_override_skips_recognition() -> None:
+    pose = make_pose(plank())
+    assert assess(pose, S).exercise is None
+    forced = assess(pose, S, exercise="prone_press_up")
+    assert forced.exercise == "prone_press_up"
+    assert [c.id for c in forced.checks] == ["pelvis_on_floor", "chest_lifted", "hand_position"]
+    # ... even against what recognition would say
+    kneeling = make_pose(kneeling_lunge("right"))
+    as_standing = assess(kneeling, S, exercise="standing_lunge")
+    assert as_standing.exercise == "standing_lunge" and as_standing.front_side == "right"
+    assert as_standing.check("rear_leg_straight") is not None
+
+
+def test_no_person() -> None:
+    result = assess(None, S)
+    assert result.person_found is False
+    assert (result.exercise, result.view, result.front_side, result.checks) == (None, None, None, ())
+    assert result.main_cue() == "no_person"
+    assert result.to_dict()["person_found"] is False
+
+
+def rotated_180(pose: Pose) -> Pose:
+    width, height = pose.image_size
+    mask = None if pose.mask is None else pose.mask[::-1, ::-1].copy()
+    return pose.replace(xy=np.array([width, height]) - pose.xy, mask=mask)
+
+
+UPSIDE_DOWN_CASES = {
+    "kneeling_lunge": lambda f: make_pose(kneeling_lunge("right", front_shin_deg=18.0), facing=f),
+    "standing_lunge": lambda f: make_pose(
+        standing_lunge("left", trunk_deg=-20.0, hip_extension_deg=55.0), facing=f
+    ),
+    "prone_press_up": lambda f: prone_pose(straight_arm_press_up(20.0, 0.12), f),
+    "standing_posture": lambda f: make_pose(standing(neck_deg=28.0), facing=f),
+}
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("exercise", UPSIDE_DOWN_CASES)
+def test_upside_down_picture_gives_the_same_verdict(exercise: str, facing: str) -> None:
+    pose = UPSIDE_DOWN_CASES[exercise](facing)
+    upright_result = assess(pose, S)
+    flipped = assess(rotated_180(pose), S)
+    assert upright_result.exercise == exercise
+    assert any(c.status == "fail" for c in upright_result.checks), "the case should include a failing check"
+    assert (flipped.exercise, flipped.view, flipped.front_side) == (
+        upright_result.exercise,
+        upright_result.view,
+        upright_result.front_side,
+    )
+    for a, b in zip(upright_result.checks, flipped.checks, strict=True):
+        assert (a.id, a.status, a.cue) == (b.id, b.status, b.cue)
+        assert b.value == pytest.approx(a.value, abs=1e-6, nan_ok=True)
+
+
+# ============================================================================ degenerate input
+#
+# NaN/inf/duplicate landmarks, all points equal, random visibility: assess() never raises,
+# statuses are pass/fail/unknown and values finite or NaN.
+
+EXERCISE_CHOICES = [None, "kneeling_lunge", "standing_lunge", "prone_press_up", "standing_posture"]
+IMAGE = (640, 480)
+
+
+def check_sane(result: Assessment) -> None:
+    assert result.person_found
+    assert result.exercise in EXERCISE_CHOICES
+    assert result.view in (None, "side", "front")
+    assert result.front_side in (None, "left", "right")
+    for c in result.checks:
+        assert c.status in ("pass", "fail", "unknown")
+        assert math.isfinite(c.value) or math.isnan(c.value), (c.id, c.value)
+        assert (c.status == "unknown") == math.isnan(c.value), (c.id, c.status, c.value)
+        if c.status == "unknown":
+            assert c.cue in ("not_visible", "turn_sideways", "face_camera")
+        result.to_dict()  # serialisable without raising
+
+
+special = st.sampled_from([math.nan, math.inf, -math.inf, 0.0, 1e308, -1e308, 1e-300])
+coordinate = st.one_of(st.floats(min_value=-2000, max_value=2000), special)
+visibility = st.one_of(
+    st.floats(min_value=0.0, max_value=1.0), st.sampled_from([math.nan, -1.0, 2.0, math.inf])
+)
+
+
+@st.composite
+def degenerate_poses(draw: st.DrawFn) -> Pose:
+    """A synthetic pose with some landmarks broken: NaN/inf, duplicated onto another, or random."""
+    base = draw(st.sampled_from(["kneel", "stand_lunge", "cobra", "standing", "front"]))
+    pose = {
+        "kneel": lambda: make_pose(kneeling_lunge("left")),
+        "stand_lunge": lambda: make_pose(standing_lunge("right"), facing="left"),
+        "cobra": lambda: make_pose(prone_press_up()),
+        "standing": lambda: make_pose(standing()),
+        "front": lambda: make_pose(standing(), camera=FRONT_VIEW),
+    }[base]()
+    xy = pose.xy.copy()
+    vis = pose.visibility.copy()
+    indices = st.integers(min_value=0, max_value=NUM_LANDMARKS - 1)
+    for i in draw(st.lists(indices, max_size=12)):
+        kind = draw(st.sampled_from(["value", "duplicate", "visibility"]))
+        if kind == "value":
+            xy[i] = [draw(coordinate), draw(coordinate)]
+        elif kind == "duplicate":
+            xy[i] = xy[draw(indices)]
+        else:
+            vis[i] = draw(visibility)
+    mask_kind = draw(st.sampled_from([None, "empty", "full"]))
+    mask = None if mask_kind is None else np.full((IMAGE[1], IMAGE[0]), mask_kind == "full", dtype=np.float32)
+    return Pose(xy=xy, visibility=vis, image_size=IMAGE, mask=mask)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_poses(), st.sampled_from(EXERCISE_CHOICES))
+def test_assess_never_raises_on_broken_landmarks(pose: Pose, exercise: str | None) -> None:
+    with np.errstate(all="ignore"):
+        check_sane(assess(pose, S, exercise=exercise))
+
+
+all_xy = st.tuples(st.floats(min_value=-1e4, max_value=1e4), st.floats(min_value=-1e4, max_value=1e4))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(all_xy, st.tuples(special, special)), st.sampled_from(EXERCISE_CHOICES[1:]), visibility)
+def test_all_points_equal_gives_unknown(point: tuple[float, float], exercise: str, vis: float) -> None:
+    pose = Pose(
+        xy=np.tile(point, (NUM_LANDMARKS, 1)), visibility=np.full(NUM_LANDMARKS, vis), image_size=IMAGE
+    )
+    with np.errstate(all="ignore"):
+        result = assess(pose, S, exercise=exercise)
+        recognised = assess(pose, S)
+    check_sane(result)
+    assert all(c.status == "unknown" for c in result.checks), [
+        (c.id, c.status, c.value) for c in result.checks
+    ]
+    assert recognised.exercise is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(coordinate, coordinate), min_size=NUM_LANDMARKS, max_size=NUM_LANDMARKS),
+    st.lists(visibility, min_size=NUM_LANDMARKS, max_size=NUM_LANDMARKS),
+    st.sampled_from(EXERCISE_CHOICES),
+)
+def test_random_landmarks_never_raise(
+    xy: list[tuple[float, float]], vis: list[float], exercise: str | None
+) -> None:
+    pose = Pose(xy=np.array(xy), visibility=np.array(vis), image_size=IMAGE)
+    with np.errstate(all="ignore"):
+        check_sane(assess(pose, S, exercise=exercise))
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_CHOICES[1:])
+def test_nothing_visible_gives_unknown(exercise: str) -> None:
+    pose = make_pose(standing(), visibility=0.0)
+    result = assess(pose, S, exercise=exercise)
+    assert result.checks and all((c.status, c.cue) == ("unknown", "not_visible") for c in result.checks)
+    assert assess(pose, S).exercise is None
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_CHOICES[1:])
+def test_zero_length_segments_give_unknown(exercise: str) -> None:
+    """Every joint of a limb collapsed onto the hip (zero-length thigh and shin, arm on the shoulder)."""
+    xy = make_pose(standing()).xy.copy()
+    for side in SIDES:
+        for part in ("knee", "ankle", "heel", "foot_index"):
+            xy[sided(side, part)] = xy[sided(side, "hip")]  # type: ignore[arg-type]
+        for part in ("elbow", "wrist"):
+            xy[sided(side, part)] = xy[sided(side, "shoulder")]  # type: ignore[arg-type]
+    pose = Pose(xy=xy, visibility=np.ones(NUM_LANDMARKS), image_size=(640, 480))
+    result = assess(pose, S, exercise=exercise)
+    check_sane(result)
+    leg_checks = {
+        "front_knee_over_ankle",
+        "rear_knee_on_floor",
+        "rear_leg_straight",
+        "knee_hyperextension",
+        "plumb_line",
+    }
+    for c in result.checks:
+        if c.id in leg_checks:
+            assert c.status == "unknown", (c.id, c.value)
