@@ -405,3 +405,41 @@ def test_progress_bar_lines() -> None:
     bar = Progress(None, stream=unknown, log_interval_s=0.0)
     bar.update(5)
     assert "5 frames" in unknown.getvalue()
+
+
+@pytest.mark.model
+def test_live_record_interrupted_leaves_playable_video(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "cam.mp4", 600)
+    record, report = tmp_path / "rec.mp4", tmp_path / "r.csv"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "posecheck",
+            "live",
+            "--camera",
+            str(clip),
+            "--no-window",
+            "--record",
+            str(record),
+            "--report",
+            str(report),
+        ],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not record.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    rows = report.read_text().splitlines()
+    assert len(rows) > 10  # header + frames
+    capture = cv2.VideoCapture(str(record))
+    decoded = 0
+    while capture.read()[0]:
+        decoded += 1
+    assert decoded >= len(rows) - 1  # dropped frames are filled, never missing
