@@ -197,7 +197,18 @@ def test_live_window_shows_annotated_frames(tmp_path: Path, xvfb_display: str) -
     env = dict(os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
     report = tmp_path / "r.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "posecheck", "live", "--camera", str(clip), "--report", str(report)],
+        [
+            sys.executable,
+            "-m",
+            "posecheck",
+            "live",
+            "--camera",
+            str(clip),
+            "--report",
+            str(report),
+            "--snapshot-dir",
+            str(tmp_path),
+        ],
         cwd=REPO,
         env=env,
         stderr=subprocess.PIPE,
@@ -216,13 +227,48 @@ def test_live_window_shows_annotated_frames(tmp_path: Path, xvfb_display: str) -
             best = max(best, skeleton_pixels(screen))
             if best > 300:
                 break
+        quit_by_key = False
+        xdotool = shutil.which("xdotool")
+        if xdotool is not None and process.poll() is None:
+            # Real key presses: s saves a snapshot, q quits (a complete session).
+            for key in ("s", "q"):
+                subprocess.run(
+                    [
+                        xdotool,
+                        "search",
+                        "--sync",
+                        "--name",
+                        WINDOW_TITLE,
+                        "windowfocus",
+                        "--sync",
+                        "key",
+                        key,
+                    ],
+                    env=env,
+                    check=False,
+                    timeout=30,
+                )
+                time.sleep(0.5)
+            try:
+                process.wait(timeout=10)
+                quit_by_key = True
+            except subprocess.TimeoutExpired:
+                pass
     finally:
-        process.send_signal(signal.SIGINT)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
     assert screen.std() > 10, "the screen is blank"
     assert best > 300, f"no skeleton overlay on the screen ({best} pixels); stderr: {stderr[-500:]}"
     assert skeleton_pixels(raw) < best / 4  # the colours come from the overlay, not the clip
-    assert process.returncode in (0, 130), stderr
     data = json.loads(report.read_text())
     assert data["summary"]["frames"] > 0
     assert data["summary"]["live"]["fps"] > 0
+    print(f"overlay pixels {best}, quit by key: {quit_by_key}, {stderr.strip().splitlines()[-1]}")
+    if quit_by_key:
+        assert process.returncode == 0, stderr
+        assert data["summary"]["complete"] is True and data["summary"]["ended"] == "quit"
+        assert len(list(tmp_path.glob("posecheck-*.png"))) == 1
+        assert len(list(tmp_path.glob("posecheck-*.json"))) == 1
+    else:
+        assert process.returncode in (0, 130), stderr
