@@ -131,15 +131,17 @@ def _lunge_front_leg(body: Body, hip_mid: np.ndarray) -> Side | None:
 def _facing(body: Body, shoulder: np.ndarray, hip: np.ndarray, lunge_front: Side | None) -> int:
     """Which way the person's front points in the image (+1 right, -1 left, 0 unknown).
 
-    Lying down the head leads; in a lunge the front knee does; otherwise the nose is ahead of
+    In a lunge the front knee leads; lying down the head does; otherwise the nose is ahead of
     the ears and the toes ahead of the heels.  (In a backbend the face points up, so the face
     alone misleads in lunges.)
     """
     if np.isfinite(shoulder).all() and np.isfinite(hip).all():
-        if legs_lying(body, max_deg=30.0):
-            return int(np.sign(shoulder[0] - hip[0]))
+        # The lunge comes first: a deep lunge's rear leg lies almost flat, and in a backbend
+        # the shoulders are behind the hips.
         if lunge_front is not None:
             return int(np.sign(body.point(sided(lunge_front, "knee"))[0] - hip[0]))
+        if legs_lying(body, max_deg=30.0):
+            return int(np.sign(shoulder[0] - hip[0]))
     votes = 0.0
     ear_xs = [body.point(lm)[0] for lm in (L.LEFT_EAR, L.RIGHT_EAR)]
     ear_xs = [x for x in ear_xs if np.isfinite(x)]

@@ -116,9 +116,13 @@ def recognize(body: m.Body, o: m.Orientation) -> str | None:
         )
         return "kneeling_lunge" if knee_down else "standing_lunge"
     legs_down = m.legs_lying(body, s.max_lying_legs_deg) and _hips_low(body, o)
-    if shape.trunk_from_vertical_deg >= s.min_lying_trunk_deg and (legs_down or _propped_on_hands(body, o)):
+    propped = not legs_down and _propped_on_hands(body, o)
+    if shape.trunk_from_vertical_deg >= s.min_lying_trunk_deg and (legs_down or propped):
         chest_up = shape.chest_lift_deg >= s.min_chest_lift_deg
-        pelvis_low = shape.pelvis_height_ratio < s.min_plank_pelvis_height_ratio
+        if np.isfinite(shape.pelvis_height_ratio):
+            pelvis_low = shape.pelvis_height_ratio < s.min_plank_pelvis_height_ratio
+        else:  # no floor line (feet hidden): propped means the hips are at hand level
+            pelvis_low = propped
         return "prone_press_up" if chest_up or pelvis_low else None
     standing = (
         shape.trunk_from_vertical_deg <= s.max_standing_trunk_deg
