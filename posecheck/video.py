@@ -320,7 +320,13 @@ def open_source(spec: int | str | Path, *, realtime: bool = False, retry_s: floa
     """
     if isinstance(spec, int) or (isinstance(spec, str) and spec.strip().isdigit()):
         index = int(spec)
-        capture = cv2.VideoCapture(index)
+        # OpenCV prints several WARN/ERROR lines for a missing camera; our one line says it.
+        previous = cv2.utils.logging.getLogLevel()
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+        try:
+            capture = cv2.VideoCapture(index)
+        finally:
+            cv2.utils.logging.setLogLevel(previous)
         if not capture.isOpened():
             capture.release()
             raise InputError(

@@ -97,30 +97,22 @@ def _check_output(output: str | None, count: int) -> None:
 
 
 def _snapshot(camera: int, countdown_s: float) -> Any:
-    import cv2
+    """The last frame after ``countdown_s`` seconds (the camera's exposure settles meanwhile)."""
+    from posecheck.video import open_source
 
-    capture = cv2.VideoCapture(camera)
-    try:
-        if not capture.isOpened():
-            raise InputError(
-                f"cannot open camera {camera}: check it is connected and not used by another program"
-            )
-        deadline = time.monotonic() + max(countdown_s, 0.0)
-        frame = None
-        while True:  # keep reading so exposure settles and the last frame is fresh
-            ok, image = capture.read()
-            if ok:
-                frame = image
+    deadline = time.monotonic() + max(countdown_s, 0.0)
+    last = None
+    with open_source(camera, realtime=True) as source:  # InputError when it cannot be opened
+        for frame in source:
+            last = frame
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            print(f"\rsnapshot in {remaining:4.1f} s", end="", file=sys.stderr)
-        print(file=sys.stderr)
-        if frame is None:
-            raise InputError(f"camera {camera} gave no picture: check it is connected and not used elsewhere")
-        return frame
-    finally:
-        capture.release()
+            print(f"\rsnapshot in {remaining:4.1f} s ", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    if last is None:
+        raise InputError(f"camera {camera} gave no picture: check it is connected and not used elsewhere")
+    return last.image
 
 
 def run(args: argparse.Namespace) -> int:
