@@ -86,14 +86,20 @@ def _output_path(output: str | None, source: Path, count: int) -> Path | None:
     return out
 
 
-def _check_output(output: str | None, count: int) -> None:
-    """Fail before any work when the output cannot be written."""
+def _check_output(output: str | None, sources: list[str], images: list[str]) -> None:
+    """Fail before any work when an output cannot be written, has an unknown image type, or
+    would overwrite one of the input photos."""
+    from posecheck.video import IMAGE_SUFFIXES, check_output_path
+
     if output is None:
         return
-    out = Path(output)
-    target_dir = out if (count > 1 or out.is_dir()) else out.parent
-    if not target_dir.is_dir():
-        raise UsageError(f"output folder does not exist: {target_dir}")
+    for source in sources:
+        out = _output_path(output, Path(source), len(sources)) or Path(output)
+        if out.suffix.lower() not in IMAGE_SUFFIXES:
+            raise UsageError(
+                f"output {out}: unsupported image type {out.suffix or '(none)'!r}; use .jpg or .png"
+            )
+        check_output_path(out, inputs=images)
 
 
 def _snapshot(camera: int, countdown_s: float) -> Any:
@@ -127,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     exercise = exercise_id(args.exercise)
     sources: list[str] = list(args.images) if args.images else [f"camera:{args.camera}"]
-    _check_output(args.output, len(sources))
+    _check_output(args.output, sources, list(args.images))
     failed = 0
     renderer = None
     with PoseEstimator(args.model, mode="image") as estimator:
