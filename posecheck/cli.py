@@ -9,6 +9,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from posecheck import __version__
 from posecheck.errors import PosecheckError
@@ -16,8 +17,16 @@ from posecheck.errors import PosecheckError
 COMMANDS = ("photo", "video", "live", "models")
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """argparse prints the whole usage block before a bad-argument error; posecheck prints one
+    line that names the problem (argparse lists the valid choices) and where help is, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="posecheck",
         description="Check hip-flexor stretches and standing posture with MediaPipe pose landmarks.",
     )
