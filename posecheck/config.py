@@ -233,7 +233,7 @@ def load_settings(path: str | Path | None) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"config file not found: {path}") from None
+        raise UsageError(f"config file not found: {path}; check the path") from None
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read config file {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:

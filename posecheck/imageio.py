@@ -73,11 +73,13 @@ def _read_bytes(path: Path, name: str) -> bytes:
     except FileNotFoundError:
         raise InputError(f"image {name} not found; check the path") from None
     except PermissionError:
-        raise InputError(f"cannot read image {name}: permission denied") from None
+        raise InputError(
+            f"cannot read image {name}: permission denied; check the file's permissions"
+        ) from None
     except OSError as error:
         raise InputError(f"cannot read image {name}: {error.strerror or error}") from None
     if not data:
-        raise InputError(f"image {name} is empty (0 bytes)")
+        raise InputError(f"image {name} is empty (0 bytes); copy or export it again")
     return data
 
 

@@ -349,8 +349,8 @@ def open_source(spec: int | str | Path, *, realtime: bool = False, retry_s: floa
     if not capture.isOpened():
         capture.release()
         raise InputError(
-            f"{path}: OpenCV cannot read this video (unsupported, damaged or truncated); "
-            "try re-encoding it, e.g. to H.264 MP4"
+            f"{path}: OpenCV cannot read this video (no video stream: audio only, unsupported, damaged or "
+            "truncated); check that it is a video, or re-encode it to H.264 MP4"
         )
     return CaptureSource(capture, str(path), realtime=realtime, retry_s=retry_s)
 
