@@ -26,6 +26,12 @@ _HEAD = (
     Landmark.RIGHT_SHOULDER,
 )
 _FEET = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE, Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL)
+# Every exercise needs at least one hip, knee and ankle; without them nothing can be recognised.
+_LOWER_BODY = (
+    (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+    (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
+    (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
+)
 
 
 def upright(pose: Pose, settings: Settings) -> Pose:
@@ -68,7 +74,13 @@ def assess(
         orientation = replace(orientation, front=front)
     exercise_id = exercise or recognize(body, orientation)
     if exercise_id is None:
-        return Assessment(True, None, orientation.view, None, (), note="no_exercise")
+        # Legs out of the picture: say so, rather than only "no known exercise".
+        cut_off = any(
+            not any(pose.is_visible(lm, settings.min_visibility) for lm in pair) for pair in _LOWER_BODY
+        )
+        return Assessment(
+            True, None, orientation.view, None, (), note="not_visible" if cut_off else "no_exercise"
+        )
     spec = EXERCISES[exercise_id]
     checks = tuple(RULES[check_id].evaluate(body, orientation) for check_id in spec.checks)
     front = orientation.front if spec.has_front_leg else None

@@ -72,7 +72,7 @@ def format_text(assessment: Assessment, source: str, lang: Lang) -> str:
             f"  {STATUS_MARK[check.status]} {text(check.id, lang):<28} {value:>12}{level}  {data['message']}"
         )
     cue = assessment.main_cue()
-    if cue and assessment.checks:
+    if cue and (assessment.checks or cue != "no_exercise"):
         lines.append(f"  -> {text(cue, lang)}")
     return "\n".join(lines)
 
