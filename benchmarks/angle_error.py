@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heights", type=float, nargs="+", default=[0.5, 0.9, 1.3])
     parser.add_argument("--supersample", type=int, default=2)
     parser.add_argument("--model", default="full")
+    parser.add_argument("--verbose", action="store_true", help="print every image's errors")
     args = parser.parse_args(argv)
 
     from posecheck.estimator import PoseEstimator
@@ -129,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
                         swaps[yaw] += 1
                     for group, names in ANGLE_GROUPS.items():
                         rows[yaw][group] += [abs(measured[n] - truth[n]) for n in names]
+                    if args.verbose:
+                        errors = " ".join(f"{n}={measured[n] - truth[n]:+.1f}" for n in truth)
+                        print(f"{scene.name} yaw={yaw:g} height={height:g}: {errors}")
                     widths[yaw].append(
                         max(
                             width_ratio(pose, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
