@@ -284,12 +284,92 @@ def _command(argv: list[str], hook: str, draw: bool = False) -> dict[str, Any]:
     return out
 
 
+class _Timed:
+    """Wraps a callable and sums the seconds spent in it."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.seconds = 0.0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.function(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+class _TimedLandmarker:
+    """Stands in for MediaPipe's landmarker inside `PoseEstimator` to time the model call alone."""
+
+    def __init__(self, landmarker: Any) -> None:
+        self._landmarker = landmarker
+        self.detect_for_video = _Timed(landmarker.detect_for_video)
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+
+def _stages(clip: Path, model: str, tmp: Path) -> dict[str, Any]:
+    """Every stage of ``posecheck video -o --report`` run one after the other on one thread,
+    each timed: where the time of a frame goes, without threads hiding or adding anything."""
+    from posecheck.config import load_settings
+    from posecheck.estimator import PoseEstimator
+    from posecheck.pipeline import FrameAnalyzer, Outputs
+    from posecheck.render import OverlayRenderer
+    from posecheck.report import Report
+    from posecheck.video import VideoSink, open_source
+
+    source = open_source(clip)
+    sink = VideoSink(tmp / "stages.mp4", source.fps)
+    with PoseEstimator(model, mode="video") as estimator:
+        landmarker = _TimedLandmarker(estimator._landmarker)
+        estimator._landmarker = landmarker
+        detect = _Timed(estimator.detect)
+        estimator.detect = detect  # type: ignore[method-assign]
+        analyzer = FrameAnalyzer(estimator, load_settings(None), None)
+        analyse = _Timed(analyzer.analyse)
+        outputs = Outputs(
+            renderer=OverlayRenderer("en"),
+            sink=sink,
+            report=Report(source=str(clip)),
+            source_name=str(clip),
+            model_name=estimator.model_name,
+        )
+        record, draw, encode = _Timed(outputs.record), _Timed(outputs.draw), _Timed(sink.write)
+        frames = iter(source)
+        decode = _Timed(lambda: next(frames, None))
+        count = 0
+        started = time.perf_counter()
+        while (frame := decode()) is not None:
+            analysis = analyse(frame)
+            record(analysis)
+            encode(draw(analysis))
+            count += 1
+        total = time.perf_counter() - started
+    sink.close()
+    source.close()
+    model_s = landmarker.detect_for_video.seconds
+    seconds = {
+        "decode (cv2 read)": decode.seconds,
+        "model (detect_for_video)": model_s,
+        "estimator adapter (to_bgr8, RGB, mask, Pose)": detect.seconds - model_s,
+        "judge (smooth, assess, temporal)": analyse.seconds - detect.seconds,
+        "record (to_dict, report.add)": record.seconds,
+        "draw (OverlayRenderer.draw)": draw.seconds,
+        "encode (VideoSink.write, mp4v)": encode.seconds,
+    }
+    return {"frames": count, "loop_s": total, "stages_s": seconds}
+
+
 def worker(mode: str, clip: Path, model: str, tmp: Path) -> dict[str, Any]:
     common = ["--model", model]
     if mode == "bare":
         return _bare(clip, model)
     if mode == "estimator":
         return _estimator(clip, model)
+    if mode == "stages":
+        return _stages(clip, model, tmp)
     if mode == "analyse":
         return _command(["video", str(clip), *common], "run_video")
     if mode == "annotate":
@@ -423,6 +503,22 @@ def print_targets(figures: dict[str, Any], info: dict[str, Any]) -> None:
         )
 
 
+def print_stages(runs: list[dict[str, Any]]) -> None:
+    """Median ms per frame of each stage, run serially on one thread (``_stages``)."""
+    frames = runs[0]["frames"]
+    print()
+    print(f"where a frame's time goes: every stage of annotate run serially, {frames} frames, medians")
+    names = list(runs[0]["stages_s"])
+    total = statistics.median(1000 * r["loop_s"] / r["frames"] for r in runs)
+    model = statistics.median(1000 * r["stages_s"][names[1]] / r["frames"] for r in runs)
+    for name in names:
+        ms = statistics.median(1000 * r["stages_s"][name] / r["frames"] for r in runs)
+        print(f"  {name:<46} {ms:6.2f} ms  {100 * ms / total:5.1f} %  ({ms / model:4.2f} x model)")
+    print(
+        f"  {'total serial frame':<46} {total:6.2f} ms  load {statistics.median(r['load'] for r in runs):.2f}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -440,6 +536,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--photo", help="image for the photo timing (default: the clip's middle frame)")
     parser.add_argument("--json", metavar="FILE", help="also save every run's figures here")
+    parser.add_argument(
+        "--no-stages",
+        dest="stages",
+        action="store_false",
+        help="skip the serial per-stage breakdown of posecheck video -o --report",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", help=argparse.SUPPRESS)
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
@@ -483,6 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         runs: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
         photos: list[dict[str, Any]] = []
+        stage_runs: list[dict[str, Any]] = []
         for round_no in range(1, args.rounds + 1):
             for mode in modes:
                 result = measure(mode, clip, args.model, tmp)
@@ -493,6 +596,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
             photos.append(measure_photo(photo, args.model))
+            if args.stages:
+                stage_runs.append(measure("stages", clip, args.model, tmp))
         print()
         rows = {m: summarise(m, runs[m]) for m in modes}
         if all(m in rows for m in ("analyse", "annotate", "live")):
@@ -501,6 +606,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             for row in rows.values():
                 print(json.dumps(row))
+        if stage_runs:
+            print_stages(stage_runs)
         print(f"load at end {load1():.2f}")
         if args.json:
             for mode_runs in runs.values():
