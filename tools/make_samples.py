@@ -121,13 +121,19 @@ OTHER_CASES = (
         {"chest_deg": 42.0, "pelvis_lift_m": 0.15, "hands_forward": 0.0},
         "upward dog: straight arms, pelvis and thighs lifted, hands under the shoulders (harder)",
     ),
-    Case("standing-neutral", "standing_posture", "standing", {"neck_deg": 6.0}, "neutral posture"),
+    Case(
+        "standing-neutral",
+        "standing_posture",
+        "standing",
+        {"neck_deg": 6.0, "knee_hyperextension_deg": -3.0},
+        "neutral posture, knees soft (3 deg flexed)",
+    ),
     Case("standing-forward_head", "standing_posture", "standing", {"neck_deg": 34.0}, "forward head"),
     Case(
         "standing-sway_back",
         "standing_posture",
         "standing",
-        {"neck_deg": 6.0, "sway": 0.2},
+        {"neck_deg": 6.0, "sway": 0.16, "trunk_deg": -12.0},
         "sway back: hips ahead of the ankles, trunk leaning back",
     ),
 )
