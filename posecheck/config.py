@@ -38,11 +38,13 @@ class Settings:
     )
     # --- view -------------------------------------------------------------------------
     max_side_view_width_ratio: float = _setting(
-        0.45,
+        0.40,
         0.05,
         2.0,
-        "shoulder/hip width in the image relative to trunk length; below = side view. "
-        "A width of ~0.75 trunk lengths seen at yaw t appears as 0.75*sin(t): 0.45 ~ 35 degrees off side-on",
+        "shoulder/hip width in the image relative to trunk length; up to this = side view, above it the "
+        "side-view checks say 'turn sideways'. benchmarks/angle_error.py on the mannequin: 0.10 at 15 deg "
+        "yaw, 0.34 at 30 deg (knee/hip errors ~8-10 deg), 0.54 at 45 deg; on the dev photos every labelled "
+        "side view measured <= 0.34 and the one labelled not-side 0.44",
     )
     # --- exercise recognition ---------------------------------------------------------
     min_lying_trunk_deg: float = _setting(
@@ -80,6 +82,13 @@ class Settings:
         2.0,
         "propped on the hands: hips at most this high above the lower hand, in trunk lengths "
         "(a plank holds them ~0.6 high, a kneeling lunge with hands down ~0.8)",
+    )
+    max_lunge_width_ratio: float = _setting(
+        0.45,
+        0.05,
+        2.0,
+        "a lunge is recognised up to this shoulder/hip width (see max_side_view_width_ratio); wider, the "
+        "wide stances seen from the front (warrior II, goddess: 0.48-0.64 on the dev photos) are not lunges",
     )
     min_lunge_stance_ratio: float = _setting(
         0.6, 0.0, 3.0, "lunge if the ankles are at least this far apart horizontally, in leg lengths"

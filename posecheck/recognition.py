@@ -1,8 +1,8 @@
 """Which exercise is being done, from one pose: a short decision list on body shape.
 
 1. A lunge shape (knees on either side of the hips, front knee bent) seen from the side: a
-   kneeling lunge when the rear knee is at the floor, otherwise a standing lunge.  From the
-   front a lunge cannot be judged, so it is not recognised.
+   kneeling lunge when the rear knee is at the floor, otherwise a standing lunge.  Seen from
+   the front, a wide stance is not taken for a lunge.
 2. Lying (a leg flat on the floor, or the upper body propped on the hands with the hips at
    hand level; trunk off vertical): a prone press-up when the chest is lifted or the pelvis
    is low; a straight body held high (plank, chaturanga) is not one.
@@ -108,8 +108,8 @@ def recognize(body: m.Body, o: m.Orientation) -> str | None:
         return None
     lunge_shape = o.front is not None and shape.stance_ratio >= s.min_lunge_stance_ratio
     if lunge_shape and shape.front_knee_deg <= s.max_lunge_front_knee_deg:
-        if o.view != "side":
-            return None
+        if not o.width_ratio <= s.max_lunge_width_ratio:
+            return None  # a wide stance seen from the front
         knee_down = shape.rear_knee_height_ratio <= s.max_rear_knee_height_ratio or (
             shape.rear_knee_height_ratio <= s.max_kneeling_knee_height_ratio
             and shape.rear_knee_deg <= s.max_kneeling_rear_knee_deg
