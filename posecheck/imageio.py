@@ -119,7 +119,7 @@ def _decode_other(data: bytes, name: str) -> np.ndarray:
     if image is None or image.size == 0:
         if data.startswith(_PNG_MAGIC):
             raise _truncated(name)
-        raise InputError(f"{name} is not an image posecheck can read ({READABLE_FORMATS})")
+        raise InputError(f"{name} is not an image posecheck can read; give a {READABLE_FORMATS} file")
     return to_bgr8(image)
 
 
