@@ -579,7 +579,13 @@ def _interrupt(command: list[str | Path], wait_for: Path, signum: int) -> subpro
 
 
 @pytest.mark.model
-@pytest.mark.parametrize(("signum", "suffix"), [(signal.SIGINT, ".csv"), (signal.SIGTERM, ".html")])
+@pytest.mark.parametrize(
+    ("signum", "suffix"),
+    [
+        pytest.param(signal.SIGINT, ".csv", id="SIGINT-csv"),
+        pytest.param(signal.SIGTERM, ".html", id="SIGTERM-html"),
+    ],
+)
 def test_interrupted_video_keeps_a_playable_mp4_and_a_valid_report(
     tmp_path: Path, signum: int, suffix: str
 ) -> None:
