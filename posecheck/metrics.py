@@ -26,6 +26,7 @@ import numpy as np
 from posecheck import geometry as geo
 from posecheck.config import Settings
 from posecheck.landmarks import SIDES, BodyPart, Landmark, Pose, Side, other_side, sided
+from posecheck.results import View
 
 NAN = float("nan")
 L = Landmark
@@ -62,7 +63,7 @@ class Orientation:
     facing: int
     near: Side
     width_ratio: float
-    view: str | None
+    view: View | None
     front: Side | None
 
 
@@ -102,7 +103,7 @@ def orientation(body: Body, settings: Settings) -> Orientation:
     ]
     known_widths = [w for w in widths if np.isfinite(w)]
     width_ratio = geo.ratio(float(np.mean(known_widths)), trunk) if known_widths else NAN
-    view = None
+    view: View | None = None
     if np.isfinite(width_ratio):
         view = "side" if width_ratio <= settings.max_side_view_width_ratio else "front"
     lunge_front = _lunge_front_leg(body, hip_mid)
