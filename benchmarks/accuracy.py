@@ -83,7 +83,9 @@ def main() -> int:
                     agreement[check_id][0] += check.status == row[check_id]
                     agreement[check_id][1] += 1
                     if check.status != row[check_id]:
-                        misses.append(f"{check_id}  {name}: {check.status} {check.value:.1f} (label {row[check_id]})")
+                        misses.append(
+                            f"{check_id}  {name}: {check.status} {check.value:.1f} (label {row[check_id]})"
+                        )
             pelvis = result.check("pelvis_on_floor")
             if category in ("C1", "C2"):
                 wanted = "pass" if category == "C1" else "fail"

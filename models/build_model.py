@@ -73,9 +73,21 @@ def build_inside_mediapipe_0_10_21(wheel: Path, output: Path) -> None:
 
 def download_wheel(into: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-         "--python-version", "3.11", "--platform", "manylinux_2_28_x86_64",
-         "-d", str(into), WHEEL_REQUIREMENT],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.11",
+            "--platform",
+            "manylinux_2_28_x86_64",
+            "-d",
+            str(into),
+            WHEEL_REQUIREMENT,
+        ],
         check=True,
     )
     return next(into.glob("mediapipe-0.10.21-*.whl"))
