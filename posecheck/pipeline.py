@@ -4,8 +4,10 @@
   verdicts and cue -> hold timer.  It owns all per-session state.
 * `Outputs` — what happens to an analysed frame: report record, overlay, MP4.
 * `run_video` — every frame, in order, as fast as possible: three stages in threads with
-  bounded queues (decode | inference + assess | draw + encode).  OpenCV and MediaPipe
-  release the GIL in their native code, so decoding and encoding overlap with inference;
+  bounded queues (decode | inference | judge + draw + encode).  OpenCV and MediaPipe
+  release the GIL in their native code, so decoding, judging and encoding overlap with
+  inference, and the inference thread does nothing but run the model (the judging,
+  ~1 ms a frame, would otherwise add to every frame: see ``benchmarks/speed.py``);
   the bounded queues keep memory flat when one stage is slower.
 * `run_live` — always the newest frame: a capture thread overwrites a one-slot mailbox
   and the analysis takes whatever is newest, so when the model falls behind, frames are
@@ -97,8 +99,17 @@ class FrameAnalyzer:
         self.reset()
 
     def analyse(self, frame: Frame) -> Analysis:
+        """`detect` then `judge`: the whole per-frame step."""
+        return self.judge(frame, self.detect(frame))
+
+    def detect(self, frame: Frame) -> Pose | None:
+        """The model's raw landmarks for ``frame``; touches only the estimator."""
+        return self.estimator.detect(frame.image, frame.timestamp_s)
+
+    def judge(self, frame: Frame, raw: Pose | None) -> Analysis:
+        """Everything after the model (smoothing, checks, steady labels, verdicts, cue, hold);
+        call in frame order, from one thread at a time."""
         t = frame.timestamp_s
-        raw = self.estimator.detect(frame.image, t)
         if raw is None:
             self.smoother.reset()  # a person who re-enters must not be dragged from the old spot
             pose = None
@@ -253,7 +264,7 @@ def run_video(
     The caller closes the sink and writes the final report (in a ``finally``).
     """
     decoded: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    analysed: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    analysed: queue.Queue[Any] = queue.Queue(maxsize=depth)  # (frame, raw pose), judged by `draw`
     halt = threading.Event()  # any stage failed or stop: everyone winds down
     errors: list[BaseException] = []
 
@@ -270,7 +281,7 @@ def run_video(
     def draw() -> None:
         try:
             while (item := _get(analysed, halt)) is not _END:
-                outputs.consume(item)
+                outputs.consume(analyzer.judge(*item))
         except BaseException as error:
             errors.append(error)
             halt.set()
@@ -282,7 +293,7 @@ def run_video(
     start = time.monotonic()
     try:
         while not stop.is_set() and (frame := _get(decoded, halt)) is not _END:
-            if not _put(analysed, analyzer.analyse(frame), halt):
+            if not _put(analysed, (frame, analyzer.detect(frame)), halt):
                 break
             frames += 1
     except BaseException as error:
