@@ -36,6 +36,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "nl": "Lichaamsdeel niet zichtbaar: zorg dat je hele lichaam in beeld is.",
     },
     "all_good": {"en": "Good form - hold it.", "nl": "Goede houding - vasthouden."},
+    # Live window status lines
+    "window.camera_lost": {"en": "Camera lost - retrying...", "nl": "Camera kwijt - opnieuw proberen..."},
+    "window.paused": {
+        "en": "Paused - press space to continue",
+        "nl": "Gepauzeerd - druk op spatie om verder te gaan",
+    },
+    "window.snapshot": {"en": "Snapshot saved", "nl": "Momentopname opgeslagen"},
     # Exercise names
     "kneeling_lunge": {"en": "kneeling lunge", "nl": "schuttershouding"},
     "standing_lunge": {"en": "standing lunge", "nl": "staande uitvalspas"},

@@ -19,18 +19,9 @@ from typing import Any
 from posecheck.commands.video import add_common_arguments, check_distinct_paths, finish
 from posecheck.errors import UsageError
 from posecheck.exercises import EXERCISE_CHOICES
-from posecheck.messages import LANGS
+from posecheck.messages import LANGS, text
 
 WINDOW_TITLE = "posecheck"
-# Window-only words (not check messages), in the languages of `posecheck.messages`.
-STATUS_TEXT = {
-    "camera_lost": {"en": "Camera lost - retrying...", "nl": "Camera kwijt - opnieuw proberen..."},
-    "paused": {
-        "en": "Paused - press space to continue",
-        "nl": "Gepauzeerd - druk op spatie om verder te gaan",
-    },
-    "snapshot": {"en": "Snapshot saved", "nl": "Momentopname opgeslagen"},
-}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -60,7 +51,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _status(key: str, lang: str) -> str:
-    return STATUS_TEXT[key].get(lang, STATUS_TEXT[key]["en"])
+    return text(f"window.{key}", lang)  # type: ignore[arg-type]
 
 
 class Window:
