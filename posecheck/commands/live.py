@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from posecheck.commands.video import add_common_arguments, check_distinct_paths, finish
+from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish
 from posecheck.errors import UsageError
 from posecheck.exercises import EXERCISE_CHOICES
 from posecheck.messages import LANGS, text

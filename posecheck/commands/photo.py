@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from posecheck.commands.video import add_common_arguments
+from posecheck.commands.common import add_common_arguments
 from posecheck.errors import InputError, PosecheckError, UsageError
 from posecheck.messages import Lang, text
 from posecheck.results import Assessment

@@ -14,27 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import IO, Any
 
-from posecheck.errors import UsageError
-from posecheck.exercises import EXERCISE_CHOICES
-from posecheck.messages import LANGS
-
-
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by ``video`` and ``live``."""
-    parser.add_argument(
-        "--exercise",
-        choices=EXERCISE_CHOICES,
-        default="auto",
-        help="exercise to judge; auto recognises it (default: auto)",
-    )
-    parser.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default: en)")
-    parser.add_argument(
-        "--model", default="full", help="pose model: lite, full (bundled), heavy or a .task file"
-    )
-    parser.add_argument("--config", metavar="FILE.toml", help="threshold overrides (see docs)")
+from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -110,30 +92,6 @@ class Progress:
             if self._tty:
                 self.stream.write("\n")
             self.stream.flush()
-
-
-def check_distinct_paths(input_path: str | None, *outputs: str | None) -> None:
-    """Two outputs on one path, or an output on the input, is a usage error."""
-    seen: dict[Path, str] = {}
-    if input_path is not None:
-        seen[Path(input_path).resolve()] = "the input"
-    for out in outputs:
-        if out is None:
-            continue
-        key = Path(out).resolve()
-        if key in seen:
-            raise UsageError(f"output {out} is the same file as {seen[key]}; choose another name")
-        seen[key] = f"output {out}"
-
-
-def finish(report: Any, report_file: Any, ended: str, complete: bool) -> None:
-    """Write the final report; say on stderr where partial results went."""
-    if report_file is not None:
-        path = report_file.write(report, complete=complete, ended=ended)
-        if not complete:
-            print(
-                f"posecheck: partial report ({len(report.frames)} frames) written to {path}", file=sys.stderr
-            )
 
 
 def run(args: argparse.Namespace) -> int:

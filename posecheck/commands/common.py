@@ -1,0 +1,54 @@
+"""Options and helpers shared by the ``photo``, ``video`` and ``live`` commands.
+
+Light imports only: every command module loads this when the parser is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from posecheck.errors import UsageError
+from posecheck.exercises import EXERCISE_CHOICES
+from posecheck.messages import LANGS
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``video`` and ``live``."""
+    parser.add_argument(
+        "--exercise",
+        choices=EXERCISE_CHOICES,
+        default="auto",
+        help="exercise to judge; auto recognises it (default: auto)",
+    )
+    parser.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default: en)")
+    parser.add_argument(
+        "--model", default="full", help="pose model: lite, full (bundled), heavy or a .task file"
+    )
+    parser.add_argument("--config", metavar="FILE.toml", help="threshold overrides (see docs)")
+
+
+def check_distinct_paths(input_path: str | None, *outputs: str | None) -> None:
+    """Two outputs on one path, or an output on the input, is a usage error."""
+    seen: dict[Path, str] = {}
+    if input_path is not None:
+        seen[Path(input_path).resolve()] = "the input"
+    for out in outputs:
+        if out is None:
+            continue
+        key = Path(out).resolve()
+        if key in seen:
+            raise UsageError(f"output {out} is the same file as {seen[key]}; choose another name")
+        seen[key] = f"output {out}"
+
+
+def finish(report: Any, report_file: Any, ended: str, complete: bool) -> None:
+    """Write the final report; say on stderr where partial results went."""
+    if report_file is not None:
+        path = report_file.write(report, complete=complete, ended=ended)
+        if not complete:
+            print(
+                f"posecheck: partial report ({len(report.frames)} frames) written to {path}", file=sys.stderr
+            )
