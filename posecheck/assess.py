@@ -6,6 +6,7 @@ time live in `posecheck.temporal`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +16,7 @@ from posecheck.config import DEFAULT_SETTINGS, Settings
 from posecheck.exercises import EXERCISES
 from posecheck.landmarks import Landmark, Pose, Side
 from posecheck.recognition import recognize
-from posecheck.results import Assessment
+from posecheck.results import Assessment, CheckResult
 from posecheck.rules import RULES
 
 _HEAD = (
@@ -53,6 +54,11 @@ def upright(pose: Pose, settings: Settings) -> Pose:
     return pose.replace(xy=np.array([width, height]) - pose.xy, mask=mask)
 
 
+def _worded_for(cues: Mapping[str, str], check: CheckResult) -> CheckResult:
+    own = cues.get(check.cue)
+    return replace(check, cue=own) if own else check
+
+
 def assess(
     pose: Pose | None,
     settings: Settings | None = None,
@@ -82,6 +88,8 @@ def assess(
             True, None, orientation.view, None, (), note="not_visible" if cut_off else "no_exercise"
         )
     spec = EXERCISES[exercise_id]
-    checks = tuple(RULES[check_id].evaluate(body, orientation) for check_id in spec.checks)
+    checks = tuple(
+        _worded_for(spec.cues, RULES[check_id].evaluate(body, orientation)) for check_id in spec.checks
+    )
     front = orientation.front if spec.has_front_leg else None
     return Assessment(True, exercise_id, orientation.view, front, checks)

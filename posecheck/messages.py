@@ -99,6 +99,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Move the rear knee further back until you feel a stretch at the front of the hip.",
         "nl": "Zet je achterste knie verder naar achter tot je rek voelt aan de voorzijde van je heup.",
     },
+    "hip_extension.fail_standing": {
+        "en": "Place the rear leg further back until you feel a stretch at the front of that leg.",
+        "nl": "Plaats je achterste been verder naar achter tot je een stretch voelt aan de voorzijde ervan.",
+    },
     # trunk_upright
     "trunk_upright.pass": {"en": "Trunk is upright.", "nl": "Je romp is rechtop."},
     "trunk_upright.leaning_back": {

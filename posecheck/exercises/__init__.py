@@ -6,7 +6,8 @@ registry maps the CLI names (``kneeling-lunge``) to them; a typo lists the valid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from posecheck.errors import UsageError
 
@@ -20,12 +21,15 @@ class Exercise:
         cli_name: the name on the command line (``kneeling-lunge``).
         checks: check ids evaluated for it, in panel order.
         has_front_leg: whether a front leg (and so ``front_side``) exists.
+        cues: message keys this exercise words its own way (generic key -> own key), e.g.
+            the standing lunge moves the rear *foot* back where the kneeling one moves the knee.
     """
 
     id: str
     cli_name: str
     checks: tuple[str, ...]
     has_front_leg: bool = False
+    cues: Mapping[str, str] = field(default_factory=dict)
 
 
 def _registry() -> dict[str, Exercise]:

@@ -8,4 +8,5 @@ EXERCISE = Exercise(
     cli_name="standing-lunge",
     checks=("front_knee_over_ankle", "rear_leg_straight", "hip_extension", "trunk_upright"),
     has_front_leg=True,
+    cues={"hip_extension.fail": "hip_extension.fail_standing"},
 )

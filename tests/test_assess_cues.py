@@ -1,0 +1,27 @@
+"""Exercise-specific wording: the same failing check is said the way the exercise is done."""
+
+from __future__ import annotations
+
+from posecheck.assess import assess
+from posecheck.config import Settings
+from posecheck.synth.body import kneeling_lunge, make_pose
+
+TOO_LITTLE = Settings().min_hip_extension_deg - 8.0
+
+
+def test_kneeling_lunge_moves_the_rear_knee_back() -> None:
+    result = assess(make_pose(kneeling_lunge("left", hip_extension_deg=TOO_LITTLE)))
+    assert result.exercise == "kneeling_lunge"
+    assert result.check("hip_extension").cue == "hip_extension.fail"
+
+
+def test_standing_lunge_moves_the_rear_leg_back() -> None:
+    # The standing-lunge preset cannot stand with so little hip extension; the same legs judged
+    # as a standing lunge (--exercise) show the wording.
+    pose = make_pose(kneeling_lunge("left", hip_extension_deg=TOO_LITTLE))
+    result = assess(pose, exercise="standing_lunge")
+    check = result.check("hip_extension")
+    assert check.status == "fail"
+    assert check.cue == "hip_extension.fail_standing"
+    assert "rear leg further back" in check.to_dict("en")["message"]
+    assert "achterste been verder naar achter" in check.to_dict("nl")["message"]
