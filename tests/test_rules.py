@@ -143,7 +143,10 @@ def test_leaning_back_cue_speaks_of_the_hollow_back() -> None:
 def test_hip_extension(exercise: str, front: Side, facing: str, delta: float, status: str) -> None:
     truth = S.min_hip_extension_deg + delta
     pose = make_pose(lunge(exercise, front, hip_extension_deg=truth), facing=facing)  # type: ignore[arg-type]
-    cue = "hip_extension.fail" if status == "fail" else None
+    # Each lunge words the correction its own way (kneeling: the knee back; standing: the leg back).
+    cue = (
+        EXERCISES[exercise].cues.get("hip_extension.fail", "hip_extension.fail") if status == "fail" else None
+    )
     assert_verdict(judge(pose, exercise, "hip_extension"), status, truth, DEG_TOL, cue)
 
 
