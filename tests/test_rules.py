@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from posecheck import metrics as m
 from posecheck.assess import assess
 from posecheck.config import Settings
+from posecheck.exercises import EXERCISES
 from posecheck.landmarks import NUM_LANDMARKS, SIDES, Landmark, Pose, Side, sided
 from posecheck.results import Assessment, CheckResult
 from posecheck.rules import RULES
