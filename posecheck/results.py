@@ -16,6 +16,8 @@ from posecheck.messages import Lang, text
 
 Status = Literal["pass", "fail", "unknown"]
 View = Literal["side", "front"]
+# Cues of a check that the current camera view does not allow.
+VIEW_CUES = ("turn_sideways", "face_camera")
 EXERCISES = ("kneeling_lunge", "standing_lunge", "prone_press_up", "standing_posture")
 
 # Order in which failing checks are worth telling first: the two things the seed text
@@ -96,10 +98,21 @@ class Assessment:
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)
 
+    def _gating(self) -> list[CheckResult]:
+        """Checks that decide the verdict now: not informative, and not waiting for the other
+        camera view while checks of this view were judged (standing posture has side-view and
+        front-view checks; a side-view snapshot is complete without the front ones)."""
+        judged = any(c.status != "unknown" for c in self.checks if not c.informative)
+        return [
+            c
+            for c in self.checks
+            if not c.informative and not (judged and c.status == "unknown" and c.cue in VIEW_CUES)
+        ]
+
     @property
     def all_pass(self) -> bool:
         """True when every gating check passes: the stretch is held in correct form."""
-        gating = [c for c in self.checks if not c.informative]
+        gating = self._gating()
         return bool(gating) and all(c.status == "pass" for c in gating)
 
     def main_cue(self) -> str | None:
@@ -109,10 +122,10 @@ class Assessment:
         if self.note is not None:
             return self.note
         rank = {check_id: i for i, check_id in enumerate(CUE_PRIORITY)}
-        by_priority = sorted(self.checks, key=lambda c: rank.get(c.id, len(rank)))
+        by_priority = sorted(self._gating(), key=lambda c: rank.get(c.id, len(rank)))
         for wanted in ("fail", "unknown"):
             for check in by_priority:
-                if check.status == wanted and not check.informative:
+                if check.status == wanted:
                     return check.cue
         return "all_good" if self.checks else None
 

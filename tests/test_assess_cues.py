@@ -25,3 +25,24 @@ def test_standing_lunge_moves_the_rear_leg_back() -> None:
     assert check.cue == "hip_extension.fail_standing"
     assert "rear leg further back" in check.to_dict("en")["message"]
     assert "achterste been verder naar achter" in check.to_dict("nl")["message"]
+
+
+def test_side_view_posture_needs_no_front_view_checks() -> None:
+    from posecheck.synth.body import standing
+
+    result = assess(make_pose(standing()))
+    assert result.exercise == "standing_posture"
+    assert result.check("shoulders_level").cue == "face_camera"  # still listed, grey
+    assert result.all_pass  # the side-view checks pass: the snapshot is complete
+    assert result.main_cue() == "all_good"
+
+
+def test_lunge_seen_from_the_front_asks_to_turn() -> None:
+    from posecheck.synth.body import Camera
+
+    pose = make_pose(kneeling_lunge("left"), camera=Camera(yaw_deg=60.0))
+    result = assess(pose, exercise="kneeling_lunge")
+    assert result.view == "front"
+    assert all(c.status == "unknown" for c in result.checks)
+    assert not result.all_pass
+    assert result.main_cue() == "turn_sideways"
