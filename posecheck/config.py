@@ -114,6 +114,13 @@ class Settings:
     min_standing_knee_deg: float = _setting(
         150.0, 90.0, 180.0, "standing if both knees are at least this straight"
     )
+    max_standing_knee_gap_ratio: float = _setting(
+        0.25,
+        0.0,
+        3.0,
+        "standing if the knees are at most this far apart in height, in thigh lengths "
+        "(a tree pose's raised knee sits 0.45-0.75 higher on the dev photos)",
+    )
     max_standing_stance_ratio: float = _setting(
         0.5, 0.0, 3.0, "standing if the ankles are at most this far apart horizontally, in leg lengths"
     )

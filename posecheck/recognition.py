@@ -33,6 +33,7 @@ class Shape:
     chest_lift_deg: float
     pelvis_height_ratio: float
     min_knee_deg: float
+    knee_height_gap_ratio: float
 
 
 def body_shape(body: m.Body, o: m.Orientation) -> Shape:
@@ -49,6 +50,8 @@ def body_shape(body: m.Body, o: m.Orientation) -> Shape:
         for side in SIDES
     ]
     known_knees = [k for k in knees if np.isfinite(k)]
+    knee_ys = [body.point(sided(side, "knee"))[1] for side in SIDES]
+    knee_gap = geo.ratio(abs(knee_ys[0] - knee_ys[1]), m.thigh_length(body))
     return Shape(
         trunk_from_vertical_deg=trunk,
         stance_ratio=stance,
@@ -58,6 +61,7 @@ def body_shape(body: m.Body, o: m.Orientation) -> Shape:
         chest_lift_deg=m.chest_lift(body, o).value,
         pelvis_height_ratio=m.pelvis_height(body, o).value,
         min_knee_deg=min(known_knees) if known_knees else float("nan"),
+        knee_height_gap_ratio=knee_gap,
     )
 
 
@@ -129,5 +133,7 @@ def recognize(body: m.Body, o: m.Orientation) -> str | None:
         and shape.min_knee_deg >= s.min_standing_knee_deg
         # In a side view the far ankle is often hidden: then the stance is unknown, not wide.
         and not shape.stance_ratio > s.max_standing_stance_ratio
+        # A raised leg (tree pose) lifts its knee even when its ankle is hidden.
+        and not shape.knee_height_gap_ratio > s.max_standing_knee_gap_ratio
     )
     return "standing_posture" if standing else None
