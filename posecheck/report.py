@@ -128,7 +128,7 @@ class Report:
         if suffix == ".json":
             payload = json.dumps({"summary": summary, "frames": self.frames}, ensure_ascii=False, indent=1)
         elif suffix == ".csv":
-            payload = self.to_csv()
+            payload = self.to_csv(complete)
         elif suffix == ".html":
             payload = self.to_html(summary)
         else:
@@ -145,8 +145,12 @@ class Report:
                 seen.setdefault(check["id"], None)
         return list(seen)
 
-    def to_csv(self) -> str:
-        """One row per frame: time, labels, hold, and status/value per check."""
+    def to_csv(self, complete: bool = True) -> str:
+        """One row per frame: time, labels, hold, and status/value per check.
+
+        ``complete`` repeats on every row (a CSV has no summary): false when the run was
+        interrupted or the input broke off, so the rows cover only part of it.
+        """
         ids = self.check_ids()
         header = [
             "time_s",
@@ -160,7 +164,7 @@ class Report:
         ]
         for check_id in ids:
             header += [f"{check_id}.status", f"{check_id}.value"]
-        header.append("cue")
+        header += ["cue", "complete"]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
@@ -181,7 +185,7 @@ class Report:
                 check = checks.get(check_id)
                 value = None if check is None else check.get("value")
                 row += ["" if check is None else check["status"], "" if value is None else value]
-            row.append(frame.get("cue") or "")
+            row += [frame.get("cue") or "", complete]
             writer.writerow(row)
         return buffer.getvalue()
 

@@ -598,6 +598,7 @@ def test_interrupted_video_keeps_a_playable_mp4_and_a_valid_report(
         rows = list(csv.DictReader(report.read_text(encoding="utf-8").splitlines()))
         assert len(rows) == count  # one row per frame in the video, no half row
         assert all(row["time_s"] for row in rows)
+        assert {row["complete"] for row in rows} == {"False"}  # the CSV says it is partial
     else:
         page = report.read_text(encoding="utf-8")
         assert page.rstrip().endswith("</html>")
