@@ -73,12 +73,15 @@ class Body:
     def __init__(self, pose: Pose, settings: Settings) -> None:
         self.pose = pose
         self.settings = settings
+        # Decided once per pose: the rules ask about single landmarks ~100 times a frame.
+        visible = (pose.visibility >= settings.min_visibility) & np.isfinite(pose.xy).all(axis=1)
+        self._visible: list[bool] = visible.tolist()
 
     def seen(self, *landmarks: Landmark) -> bool:
-        return all(self.pose.is_visible(lm, self.settings.min_visibility) for lm in landmarks)
+        return all(self._visible[lm] for lm in landmarks)
 
     def point(self, landmark: Landmark) -> np.ndarray:
-        return self.pose[landmark] if self.seen(landmark) else np.array([NAN, NAN])
+        return self.pose.xy[landmark] if self._visible[landmark] else np.array([NAN, NAN])
 
     def side_visibility(self, side: Side) -> float:
         return float(np.mean([self.pose.visibility[sided(side, part)] for part in TORSO_PARTS]))

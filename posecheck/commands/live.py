@@ -185,14 +185,16 @@ def run(args: argparse.Namespace) -> int:
         sink = VideoSink(args.record, source.fps, inputs=inputs) if args.record else None
         report = Report(source=str(args.camera), lang=args.lang)
         window = None
-        ended, complete = "error", False
+        ended, complete, frames = "error", False, 0
         try:
             with PoseEstimator(model=args.model, mode="video") as estimator:
                 report.model = estimator.model_name
                 outputs = Outputs(
                     renderer=OverlayRenderer(args.lang, mirror=args.mirror),
                     sink=sink,
-                    report=report,
+                    # Keep per-frame results only when a report was asked for: a live
+                    # session may run for hours.
+                    report=report if report_file is not None else None,
                     report_file=report_file,
                     lang=args.lang,
                     source_name=str(args.camera),
@@ -209,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
                     view=window,
                     lost_text=lambda: _status("camera_lost", outputs.lang),
                 )
-                ended, complete = result.ended, result.complete
+                ended, complete, frames = result.ended, result.complete, result.frames
                 report.extra["live"] = result.live_figures()
         finally:
             if window is not None:
@@ -221,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
     figures = report.extra.get("live", {})
     latency = figures.get("latency_ms", {})
     print(
-        f"posecheck: {len(report.frames)} frames analysed at {figures.get('fps')} fps, "
+        f"posecheck: {frames} frames analysed at {figures.get('fps')} fps, "
         f"{figures.get('frames_dropped', 0)} dropped, latency median {latency.get('median')} ms, "
         f"p95 {latency.get('p95')} ms",
         file=sys.stderr,
