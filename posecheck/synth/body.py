@@ -563,6 +563,40 @@ def _with_arms_on(angles: BodyAngles, target_side: Side, shape: BodyShape) -> Bo
     return replace(angles, left_arm=arms["left"], right_arm=arms["right"])
 
 
+def _lunge(
+    f_side: Side,
+    rear: LegAngles,
+    hip_z: float,
+    *,
+    front_shin_deg: float,
+    trunk_deg: float,
+    neck_deg: float | None,
+    arms: ArmPlacement,
+    shape: BodyShape,
+) -> BodyAngles:
+    """A lunge from its rear leg and hip height: solves the front leg so its foot stands flat
+    with the shin at ``front_shin_deg``, and hangs the arms (or rests the hands on the knee)."""
+    alpha_trunk = 90.0 - trunk_deg
+    shin_up = _sag(90.0 - front_shin_deg)
+    knee_z = shape.ankle_height + shape.shin * shin_up[2]
+    dz = knee_z - hip_z
+    if abs(dz) > shape.thigh:
+        raise ValueError(f"front leg cannot reach the floor: hip at {hip_z:.2f} m, knee at {knee_z:.2f} m")
+    a_ft = math.degrees(math.atan2(dz, math.sqrt(shape.thigh**2 - dz**2)))
+    front_leg = _leg(alpha_trunk, a_ft, _alpha(-shin_up), 0.0)
+    hang = _hanging_arm(trunk_deg)
+    angles = BodyAngles(
+        trunk_pitch_deg=trunk_deg,
+        neck_pitch_deg=trunk_deg if neck_deg is None else neck_deg,
+        left_leg=front_leg if f_side == "left" else rear,
+        right_leg=front_leg if f_side == "right" else rear,
+        left_arm=hang,
+        right_arm=hang,
+        pelvis_height_m=hip_z,
+    )
+    return _with_arms_on(angles, f_side, shape) if arms == "knee" else angles
+
+
 def kneeling_lunge(
     front: Side = "left",
     *,
@@ -601,24 +635,16 @@ def kneeling_lunge(
     a_rs = 180.0 - rear_shin_deg
     rear = _leg(alpha_trunk, a_rt, a_rs, 180.0)
     # front: foot flat, shin at front_shin_deg
-    shin_up = _sag(90.0 - front_shin_deg)
-    knee_z = shape.ankle_height + shape.shin * shin_up[2]
-    dz = knee_z - hip_z
-    if abs(dz) > shape.thigh:
-        raise ValueError(f"front leg cannot reach the floor: hip at {hip_z:.2f} m, knee at {knee_z:.2f} m")
-    a_ft = math.degrees(math.atan2(dz, math.sqrt(shape.thigh**2 - dz**2)))
-    front_leg = _leg(alpha_trunk, a_ft, _alpha(-shin_up), 0.0)
-    hang = _hanging_arm(trunk_deg)
-    angles = BodyAngles(
-        trunk_pitch_deg=trunk_deg,
-        neck_pitch_deg=trunk_deg if neck_deg is None else neck_deg,
-        left_leg=front_leg if f_side == "left" else rear,
-        right_leg=front_leg if f_side == "right" else rear,
-        left_arm=hang,
-        right_arm=hang,
-        pelvis_height_m=hip_z,
+    return _lunge(
+        f_side,
+        rear,
+        hip_z,
+        front_shin_deg=front_shin_deg,
+        trunk_deg=trunk_deg,
+        neck_deg=neck_deg,
+        arms=arms,
+        shape=shape,
     )
-    return _with_arms_on(angles, f_side, shape) if arms == "knee" else angles
 
 
 def standing_lunge(
@@ -661,24 +687,16 @@ def standing_lunge(
         + (shape.foot - shape.heel_back) * foot_dir
     )
     hip_z = -float(toe_rel[2])
-    shin_up = _sag(90.0 - front_shin_deg)
-    knee_z = shape.ankle_height + shape.shin * shin_up[2]
-    dz = knee_z - hip_z
-    if abs(dz) > shape.thigh:
-        raise ValueError(f"front leg cannot reach the floor: hip at {hip_z:.2f} m, knee at {knee_z:.2f} m")
-    a_ft = math.degrees(math.atan2(dz, math.sqrt(shape.thigh**2 - dz**2)))
-    front_leg = _leg(alpha_trunk, a_ft, _alpha(-shin_up), 0.0)
-    hang = _hanging_arm(trunk_deg)
-    angles = BodyAngles(
-        trunk_pitch_deg=trunk_deg,
-        neck_pitch_deg=trunk_deg if neck_deg is None else neck_deg,
-        left_leg=front_leg if f_side == "left" else rear,
-        right_leg=front_leg if f_side == "right" else rear,
-        left_arm=hang,
-        right_arm=hang,
-        pelvis_height_m=hip_z,
+    return _lunge(
+        f_side,
+        rear,
+        hip_z,
+        front_shin_deg=front_shin_deg,
+        trunk_deg=trunk_deg,
+        neck_deg=neck_deg,
+        arms=arms,
+        shape=shape,
     )
-    return _with_arms_on(angles, f_side, shape) if arms == "knee" else angles
 
 
 def prone_press_up(
