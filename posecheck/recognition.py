@@ -77,12 +77,13 @@ def _hips_low(body: m.Body, o: m.Orientation) -> bool:
     return bool(drop <= body.settings.max_lying_hip_drop_ratio)
 
 
-def _propped_on_hands(body: m.Body, o: m.Orientation) -> bool:
+def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: float) -> bool:
     """Chest up on the hands with the hips down at hand level, judged from the upper body alone.
 
     Used when the legs are not all seen: the model often loses legs lying flat on the floor
-    (feet towards the camera, dark trousers); the trunk and arms still show a press-up: shoulders above the hips, hands ahead
-    of the hips on the side of the head, hips hardly higher than the hands.
+    (feet towards the camera, dark trousers); the trunk and arms still show a press-up:
+    shoulders above the hips, hands ahead of the hips on the side of the head, hips hardly
+    higher than the hands.
     """
     s = body.settings
     hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
@@ -98,8 +99,7 @@ def _propped_on_hands(body: m.Body, o: m.Orientation) -> bool:
     hip_above_hands = geo.ratio(wrist[1] - hip[1], trunk)
     return bool(
         hands_ahead
-        and geo.tilt_from_vertical(hip, shoulder, 1) != 0
-        and abs(geo.tilt_from_vertical(hip, shoulder, 1)) >= s.min_propped_trunk_deg
+        and trunk_from_vertical_deg >= s.min_propped_trunk_deg
         and hip_above_hands <= s.max_propped_hip_height_ratio
     )
 
@@ -120,7 +120,7 @@ def recognize(body: m.Body, o: m.Orientation) -> str | None:
         )
         return "kneeling_lunge" if knee_down else "standing_lunge"
     legs_down = m.legs_lying(body, s.max_lying_legs_deg) and _hips_low(body, o)
-    propped = not legs_down and _propped_on_hands(body, o)
+    propped = not legs_down and _propped_on_hands(body, o, shape.trunk_from_vertical_deg)
     if shape.trunk_from_vertical_deg >= s.min_lying_trunk_deg and (legs_down or propped):
         chest_up = shape.chest_lift_deg >= s.min_chest_lift_deg
         if np.isfinite(shape.pelvis_height_ratio):
