@@ -28,6 +28,7 @@ from posecheck.config import load_settings
 from posecheck.errors import PosecheckError
 from posecheck.estimator import PoseEstimator
 from posecheck.imageio import load_image
+from posecheck.turns import detect_best
 
 EXPECTED = {
     "A": "kneeling_lunge",
@@ -66,7 +67,7 @@ def main() -> int:
             except PosecheckError as error:
                 print(f"skip {name}: {error}", file=sys.stderr)
                 continue
-            result = assess(estimator.detect(image), settings)
+            result = assess(detect_best(estimator.detect, image, settings.min_photo_silhouette_fit), settings)
             found += result.person_found
             got = result.exercise if result.person_found else "no person"
             confusion[(category, str(got))] += 1

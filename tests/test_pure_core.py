@@ -23,6 +23,7 @@ PURE_CORE = (
     "posecheck.recognition",
     "posecheck.config",
     "posecheck.temporal",
+    "posecheck.turns",
     "posecheck.assess",
     "posecheck.results",
     "posecheck.messages",

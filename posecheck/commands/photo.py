@@ -127,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
     from posecheck.imageio import load_image, save_image
+    from posecheck.turns import detect_best
 
     if not args.images and args.camera is None:
         raise UsageError("give one or more images, or --camera N for a webcam snapshot")
@@ -146,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"posecheck: error: {error}", file=sys.stderr)
                 failed += 1
                 continue
-            pose = estimator.detect(image)
+            pose = detect_best(estimator.detect, image, settings.min_photo_silhouette_fit)
             assessment = assess(pose, settings, exercise)
             if args.json:
                 result = assessment.to_dict(args.lang, source=source, model=estimator.model_name)
