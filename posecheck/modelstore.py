@@ -9,7 +9,9 @@ Three MediaPipe pose landmarker bundles are known by name (`MODELS`):
   implicitly: ``posecheck models --download lite`` fetches one into the user cache.  Their sha256
   is not known in advance (the host was unreachable when posecheck was written), so a download
   is checked to be a real ``.task`` bundle and its sha256 is recorded next to it in a sidecar
-  file; later loads are verified against that record.
+  file; later loads are verified against that record.  ``models/build_model.py --variant lite``
+  (or ``heavy``) builds a substitute offline from the ``@mediapipe/pose`` npm graphs into
+  the same place, with the same sidecar.
 
 Any other model spec is a path to a ``.task`` file.  This module uses the standard library only
 (no mediapipe import), so listing and verifying models is cheap.
@@ -207,6 +209,16 @@ def recorded_sha256(model_file: Path) -> str | None:
     return text[0].lower() if text else None
 
 
+def record_sha256(model_file: Path, digest: str | None = None) -> str:
+    """Write the sidecar that later loads verify ``model_file`` against; returns the sha256 recorded.
+
+    Used by `download` and by ``models/build_model.py`` when it builds lite or heavy into the cache.
+    """
+    digest = digest or sha256_of(model_file)
+    sidecar_path(model_file).write_text(f"{digest}  {model_file.name}\n", encoding="ascii")
+    return digest
+
+
 def expected_sha256(name: str) -> str | None:
     """The sha256 a named model must have: fixed for the bundled one, recorded for downloads."""
     info = _lookup(name)
@@ -306,7 +318,7 @@ def download(name: str, timeout_s: float = DOWNLOAD_TIMEOUT_S) -> Path:
             )
         digest = sha256_of(tmp)
         os.replace(tmp, target)
-        sidecar_path(target).write_text(f"{digest}  {info.file_name}\n", encoding="ascii")
+        record_sha256(target, digest)
     except urllib.error.HTTPError as error:
         failure = f"{info.url} answered HTTP {error.code}"
         raise ModelError(f"cannot download the {name} model: {failure}; {offline}") from None
