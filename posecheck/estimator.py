@@ -6,7 +6,9 @@ Why it looks like this:
   cheap and the pure core never pulls it in.
 * MediaPipe's normalised output is converted **once**, here, into pixels: ``x * width``,
   ``y * height`` and ``z * width`` (MediaPipe scales z like x).  The segmentation mask is copied
-  out of MediaPipe's buffer, which it may reuse for the next frame.
+  out of MediaPipe's buffer.
+* `PoseEstimator.detect` is three stages (prepare, infer, to_pose) that a video pipeline runs on
+  different threads, so the model's thread runs nothing but the model.
 * Input goes through `posecheck.imageio.to_bgr8` first: MediaPipe crashes on a grayscale image
   and mis-handles alpha and 16-bit data.
 * MediaPipe/LiteRT write dozens of native log lines to stderr when a model loads ("Sparsity tensors
@@ -26,6 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -45,6 +48,25 @@ RUNNING_MODES: tuple[RunningMode, ...] = ("image", "video")
 NATIVE_LOGS_ENV = "POSECHECK_NATIVE_LOGS"
 # Set once any estimator in this process has found a person (see `PoseEstimator.detect`).
 _native_warnings_done = threading.Event()
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image converted for the model (`PoseEstimator.prepare`)."""
+
+    image: Any  # mediapipe.Image
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Inference:
+    """The model's raw answer for one image (`PoseEstimator.infer`), not yet in pixels."""
+
+    result: Any  # mediapipe PoseLandmarkerResult; its mask buffer is not reused by later runs
+    width: int
+    height: int
+    timestamp_s: float
 
 
 def _first_line(error: BaseException) -> str:
@@ -185,34 +207,53 @@ class PoseEstimator:
     def detect(self, image_bgr: np.ndarray, timestamp_s: float = 0.0) -> Pose | None:
         """Landmarks of the most prominent person in pixels of ``image_bgr``, or None when there is none.
 
+        The three stages `prepare`, `infer` and `to_pose` in a row.
+
         Args:
             image_bgr: (H, W, 3) BGR uint8; gray, BGRA, 16-bit and float images are converted.
             timestamp_s: frame time.  In video mode MediaPipe needs strictly increasing
                 millisecond timestamps; an equal or earlier one is bumped by 1 ms (the returned
                 `Pose` keeps the time given).
         """
-        if self._landmarker is None:
-            raise RuntimeError("PoseEstimator is closed")
+        return self.to_pose(self.infer(self.prepare(image_bgr), timestamp_s))
+
+    # A video pipeline runs the stages on different threads, so the thread running the model
+    # does nothing else: preparing and converting cost ~0.5 ms a frame, and every bit of Python
+    # on that thread also waits for the GIL held by the judging and drawing thread.
+
+    def prepare(self, image_bgr: np.ndarray) -> PreparedImage:
+        """Stage 1 (any thread): the image converted into MediaPipe's input."""
         image = to_bgr8(image_bgr)
         height, width = image.shape[:2]
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # a new, contiguous array MediaPipe may keep
-        mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        return PreparedImage(self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb), width, height)
+
+    def infer(self, prepared: PreparedImage, timestamp_s: float = 0.0) -> Inference:
+        """Stage 2 (one thread, frames in order in video mode): run the model."""
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator is closed")
         started = time.perf_counter()
         quiet = contextlib.nullcontext() if _native_warnings_done.is_set() else quiet_native_stderr()
         try:
             with quiet:
                 if self._mode == "video":
-                    result = self._landmarker.detect_for_video(mp_image, self._next_timestamp_ms(timestamp_s))
+                    result = self._landmarker.detect_for_video(
+                        prepared.image, self._next_timestamp_ms(timestamp_s)
+                    )
                 else:
-                    result = self._landmarker.detect(mp_image)
+                    result = self._landmarker.detect(prepared.image)
         except (RuntimeError, ValueError) as error:
             raise ModelError(
-                f"the pose model failed on a {width}x{height} image: {_first_line(error)}"
+                f"the pose model failed on a {prepared.width}x{prepared.height} image: {_first_line(error)}"
             ) from None
         if self.first_detection_s is None:
             self.first_detection_s = time.perf_counter() - started
             logger.info("first detection took %.3f s", self.first_detection_s)
-        pose = self._to_pose(result, width, height, timestamp_s)
+        return Inference(result, prepared.width, prepared.height, float(timestamp_s))
+
+    def to_pose(self, inference: Inference) -> Pose | None:
+        """Stage 3 (any thread): MediaPipe's answer as a `Pose` in pixels, or None."""
+        pose = self._to_pose(inference.result, inference.width, inference.height, inference.timestamp_s)
         if pose is not None:
             # MediaPipe logs its detection-time warnings once per process, on the first run that
             # reaches the landmark model (a person was found); after that stderr stays untouched,

@@ -41,9 +41,17 @@ log = logging.getLogger(__name__)
 
 
 class Estimator(Protocol):
+    """`posecheck.estimator.PoseEstimator`: `detect` is `to_pose(infer(prepare(image)))`."""
+
     model_name: str
 
     def detect(self, image_bgr: np.ndarray, timestamp_s: float) -> Pose | None: ...
+
+    def prepare(self, image_bgr: np.ndarray) -> Any: ...
+
+    def infer(self, prepared: Any, timestamp_s: float) -> Any: ...
+
+    def to_pose(self, inference: Any) -> Pose | None: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +113,17 @@ class FrameAnalyzer:
     def detect(self, frame: Frame) -> Pose | None:
         """The model's raw landmarks for ``frame``; touches only the estimator."""
         return self.estimator.detect(frame.image, frame.timestamp_s)
+
+    def prepare(self, frame: Frame) -> Any:
+        """`detect` in three steps for three threads: prepare (any), `infer` (one, in frame
+        order), then `raw_pose` (any); touch only the estimator."""
+        return self.estimator.prepare(frame.image)
+
+    def infer(self, frame: Frame, prepared: Any) -> Any:
+        return self.estimator.infer(prepared, frame.timestamp_s)
+
+    def raw_pose(self, inference: Any) -> Pose | None:
+        return self.estimator.to_pose(inference)
 
     def judge(self, frame: Frame, raw: Pose | None) -> Analysis:
         """Everything after the model (smoothing, checks, steady labels, verdicts, cue, hold);
@@ -264,14 +283,16 @@ def run_video(
     The caller closes the sink and writes the final report (in a ``finally``).
     """
     decoded: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    analysed: queue.Queue[Any] = queue.Queue(maxsize=depth)  # (frame, raw pose), judged by `draw`
+    analysed: queue.Queue[Any] = queue.Queue(maxsize=depth)  # (frame, inference), judged by `draw`
     halt = threading.Event()  # any stage failed or stop: everyone winds down
     errors: list[BaseException] = []
 
+    # Three threads, so that the model's thread runs nothing but the model: decode and
+    # prepare | infer | convert, judge, draw and encode.
     def decode() -> None:
         try:
             for frame in source:
-                if stop.is_set() or not _put(decoded, frame, halt):
+                if stop.is_set() or not _put(decoded, (frame, analyzer.prepare(frame)), halt):
                     break
         except BaseException as error:
             errors.append(error)
@@ -281,7 +302,8 @@ def run_video(
     def draw() -> None:
         try:
             while (item := _get(analysed, halt)) is not _END:
-                outputs.consume(analyzer.judge(*item))
+                frame, inference = item
+                outputs.consume(analyzer.judge(frame, analyzer.raw_pose(inference)))
         except BaseException as error:
             errors.append(error)
             halt.set()
@@ -292,8 +314,9 @@ def run_video(
     frames = 0
     start = time.monotonic()
     try:
-        while not stop.is_set() and (frame := _get(decoded, halt)) is not _END:
-            if not _put(analysed, (frame, analyzer.detect(frame)), halt):
+        while not stop.is_set() and (item := _get(decoded, halt)) is not _END:
+            frame, prepared = item
+            if not _put(analysed, (frame, analyzer.infer(frame, prepared)), halt):
                 break
             frames += 1
     except BaseException as error:

@@ -28,7 +28,8 @@ from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose
 
 pytestmark = pytest.mark.model
 
-GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN_DIR = REPO / "tests" / "golden"
 GOLDEN_FILES = sorted(GOLDEN_DIR.glob("*.json"))
 TOLERANCE = 0.03  # fraction of the image width (x) or height (y)
 REFERENCE_PHOTO = "A_trace_anjaneyasana_f00063.png"
@@ -251,3 +252,20 @@ def test_import_is_cheap_and_model_loading_is_quiet(shared_data: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
     assert result.stderr == ""
+
+
+def test_an_inference_converted_later_is_unchanged_by_later_runs() -> None:
+    """The video pipeline converts an inference on another thread while the model already runs
+    the next frames: the earlier answer (landmarks and mask) must not be overwritten."""
+    first = load_image(REPO / "samples" / "kneeling_lunge-correct-front_left-facing_left.jpg")
+    other = np.ascontiguousarray(first[:, ::-1])
+    with PoseEstimator(mode="video") as video:
+        kept = video.infer(video.prepare(first), 0.0)
+        at_once = video.to_pose(kept)
+        for i in range(3):
+            video.infer(video.prepare(other), 0.04 * (i + 1))
+        late = video.to_pose(kept)
+    assert late is not None and at_once is not None and late.mask is not None and at_once.mask is not None
+    np.testing.assert_array_equal(late.xy, at_once.xy)
+    np.testing.assert_array_equal(late.mask, at_once.mask)
+    assert late.mask.max() > 0.5  # a person is in it

@@ -39,13 +39,27 @@ class ScriptedEstimator:
         self.calls = 0
         self.timestamps: list[float] = []
 
+        self.threads: dict[str, set[str]] = {"prepare": set(), "infer": set(), "to_pose": set()}
+
     def detect(self, image_bgr: np.ndarray, timestamp_s: float) -> Pose | None:
+        return self.to_pose(self.infer(self.prepare(image_bgr), timestamp_s))
+
+    def prepare(self, image_bgr: np.ndarray) -> np.ndarray:
+        self.threads["prepare"].add(threading.current_thread().name)
+        return image_bgr
+
+    def infer(self, prepared: np.ndarray, timestamp_s: float) -> Pose | None:
+        self.threads["infer"].add(threading.current_thread().name)
         if self.delay_s:
             time.sleep(self.delay_s)
         self.timestamps.append(timestamp_s)
         pose = self.script(self.calls)
         self.calls += 1
         return None if pose is None else pose.replace(timestamp_s=timestamp_s)
+
+    def to_pose(self, inference: Pose | None) -> Pose | None:
+        self.threads["to_pose"].add(threading.current_thread().name)
+        return inference
 
 
 LEFT = make_pose(kneeling_lunge("left"), image_size=SIZE)
@@ -138,6 +152,9 @@ def test_run_video_keeps_order_and_writes_every_frame(tmp_path: Path) -> None:
     assert [f["time_s"] for f in report.frames] == pytest.approx([i / 30 for i in range(40)], abs=1e-3)
     assert estimator.timestamps == sorted(estimator.timestamps)
     assert sink.frames_written == 40
+    # the model's thread runs only the model: preparing and converting happen elsewhere
+    assert len(estimator.threads["infer"]) == 1
+    assert estimator.threads["infer"].isdisjoint(estimator.threads["prepare"] | estimator.threads["to_pose"])
 
 
 def test_run_video_stop_ends_at_a_frame_boundary(tmp_path: Path) -> None:
