@@ -89,6 +89,17 @@ def _bgr(rgb: RGB) -> tuple[int, int, int]:
     return (rgb[2], rgb[1], rgb[0])
 
 
+def _side_bgr(*landmarks: Landmark) -> tuple[int, int, int]:
+    """The side's colour when all landmarks are on one side of the body, else the neutral one."""
+    sides = {lm.name.split("_")[0].lower() for lm in landmarks}
+    return _bgr(SIDE_RGB.get(sides.pop() if len(sides) == 1 else None, SIDE_RGB[None]))
+
+
+_EDGE_BGR = tuple(_side_bgr(a, b) for a, b in SKELETON_EDGES)
+_JOINT_BGR = tuple(_side_bgr(lm) for lm in _JOINTS)
+_FAINT_BGR = _bgr((70, 70, 70))
+
+
 def _dim(rgb: RGB, factor: float = 0.55) -> RGB:
     return (int(rgb[0] * factor), int(rgb[1] * factor), int(rgb[2] * factor))
 
@@ -448,23 +459,26 @@ class OverlayRenderer:
     # ----------------------------------------------------------------- skeleton
 
     def _draw_skeleton(self, canvas: np.ndarray, xy: np.ndarray, vis: np.ndarray, layout: _Layout) -> None:
-        faint = _bgr((70, 70, 70))
-        for a, b in SKELETON_EDGES:
-            if not (np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all()):
-                continue
-            if min(vis[a], vis[b]) < MIN_VISIBILITY:
-                cv2.line(canvas, _pt(xy[a]), _pt(xy[b]), faint, max(1, layout.limb // 2), cv2.LINE_AA)
-                continue
-            side = a.name.split("_")[0].lower() if a.name.split("_")[0] == b.name.split("_")[0] else None
-            colour = _bgr(SIDE_RGB.get(side, SIDE_RGB[None]))
-            cv2.line(canvas, _pt(xy[a]), _pt(xy[b]), colour, layout.limb, cv2.LINE_AA)
-        for lm in _JOINTS:
-            if vis[lm] < MIN_VISIBILITY or not np.isfinite(xy[lm]).all():
-                continue
-            side = lm.name.split("_")[0].lower()
-            colour = _bgr(SIDE_RGB.get(side, SIDE_RGB[None]))
-            cv2.circle(canvas, _pt(xy[lm]), layout.dot, colour, -1, cv2.LINE_AA)
-            cv2.circle(canvas, _pt(xy[lm]), layout.dot, (255, 255, 255), max(1, layout.dot // 3), cv2.LINE_AA)
+        # Every frame of a video goes through here: one polylines call per colour instead of
+        # a line call per bone keeps the Python work (which holds the GIL) small.
+        finite = np.isfinite(xy).all(axis=1)
+        seen = finite & (vis >= MIN_VISIBILITY)
+        pixels = np.rint(np.where(finite[:, None], xy, 0.0)).astype(np.int32)
+        bones: dict[tuple[int, int, int], list[np.ndarray]] = {}
+        faint: list[np.ndarray] = []
+        for (a, b), colour in zip(SKELETON_EDGES, _EDGE_BGR, strict=True):
+            if finite[a] and finite[b]:
+                (bones.setdefault(colour, []) if seen[a] and seen[b] else faint).append(pixels[[a, b]])
+        if faint:
+            cv2.polylines(canvas, faint, False, _FAINT_BGR, max(1, layout.limb // 2), cv2.LINE_AA)
+        for colour, lines in bones.items():
+            cv2.polylines(canvas, lines, False, colour, layout.limb, cv2.LINE_AA)
+        ring = max(1, layout.dot // 3)
+        for lm, colour in zip(_JOINTS, _JOINT_BGR, strict=True):
+            if seen[lm]:
+                centre = (int(pixels[lm, 0]), int(pixels[lm, 1]))
+                cv2.circle(canvas, centre, layout.dot, colour, -1, cv2.LINE_AA)
+                cv2.circle(canvas, centre, layout.dot, (255, 255, 255), ring, cv2.LINE_AA)
 
     # ----------------------------------------------------------------- measurements
 

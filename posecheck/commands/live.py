@@ -164,11 +164,13 @@ def run(args: argparse.Namespace) -> int:
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
+    from posecheck.memory import release_big_buffers
     from posecheck.pipeline import FrameAnalyzer, Outputs, run_live, stop_on_signals
     from posecheck.render import OverlayRenderer
     from posecheck.report import Report, ReportFile
     from posecheck.video import VideoSink, open_source
 
+    release_big_buffers()  # a session may last an hour: keep its memory flat
     settings = load_settings(args.config)
     exercise = exercise_id(args.exercise)
     is_file = not str(args.camera).strip().isdigit()
