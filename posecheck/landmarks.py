@@ -72,7 +72,15 @@ BodyPart = Literal["eye", "ear", "shoulder", "elbow", "wrist", "hip", "knee", "a
 
 def sided(side: Side, part: BodyPart) -> Landmark:
     """`sided("left", "knee")` -> `Landmark.LEFT_KNEE`."""
-    return Landmark[f"{side}_{part}".upper()]
+    return _SIDED[side, part]
+
+
+# Looked up ~100 times a frame by the checks: a dict, not a string format and an enum lookup.
+_SIDED: dict[tuple[str, str], Landmark] = {
+    (side, part): Landmark[f"{side}_{part}".upper()]
+    for side in SIDES
+    for part in BodyPart.__args__  # type: ignore[attr-defined]
+}
 
 
 L = Landmark
