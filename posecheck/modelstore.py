@@ -303,7 +303,10 @@ def download(name: str, timeout_s: float = DOWNLOAD_TIMEOUT_S) -> Path:
     except OSError as error:
         reason = error.strerror or error
         raise ModelError(f"cannot create the model cache {target.parent}: {reason}") from None
-    offline = f"the bundled full model keeps working offline (--model {DEFAULT_MODEL})"
+    offline = (
+        f"the bundled full model keeps working offline (--model {DEFAULT_MODEL}); from a clone, "
+        f"`python models/build_model.py --variant {name}` builds it from the npm package instead"
+    )
     handle, tmp_name = tempfile.mkstemp(prefix=f".{info.file_name}.", suffix=".part", dir=target.parent)
     tmp = Path(tmp_name)
     try:

@@ -35,8 +35,9 @@ def _note(status: modelstore.ModelStatus) -> str:
     if status.info.bundled:
         return "bundled, default"
     if not status.present:
-        return f"get it with: posecheck models --download {status.info.name}"
-    return "downloaded"
+        name = status.info.name
+        return f"get it with: posecheck models --download {name} (offline: python models/build_model.py --variant {name})"
+    return "in the user cache"
 
 
 def format_table(statuses: list[modelstore.ModelStatus]) -> str:
