@@ -24,7 +24,8 @@ What is drawn:
 * **Panel** (top left, translucent): exercise, front leg and view, then one row per check
   with a status badge (✓ ✗ ?), its label and value.
 * **Hold timer** (top right): per side ``12 / 30 s`` with a progress bar.
-* **Cue banner** (bottom): the one most important cue, large, wrapped to the width.
+* **Cue banner** (bottom left, or the corner that hides least of the body): the one most
+  important cue, large, as wide as its words and wrapped to the frame width.
 * **Status line** (above the banner): e.g. "Camera lost — retrying…".
 
 Scaling: every size is a multiple of ``unit = min(width / 640, height / 480)``, so the layout
@@ -83,6 +84,8 @@ HORIZONTAL_REFERENCE = frozenset({"shoulders_level", "hips_level", "chest_lifted
 
 # Landmarks drawn as dots (the face is left out except the ear, which forward_head uses).
 _JOINTS = tuple(sorted({lm for edge in SKELETON_EDGES for lm in edge}))
+# Where along each bone the cue banner's placement looks for body it would hide.
+_BONE_SAMPLES = np.linspace(0.0, 1.0, 5)
 
 
 def _bgr(rgb: RGB) -> tuple[int, int, int]:
@@ -383,9 +386,9 @@ class OverlayRenderer:
         self.lang: Lang = lang
         self.show_panel = show_panel
         self.mirror = mirror
-        # The cue banner moves above the body when it would hide more of it at the bottom
-        # (a person lying on the floor); kept between frames so it does not hop about.
-        self._banner_on_top = False
+        # The corner the cue banner sits in (`_banner_place`); kept between frames so the
+        # banner does not hop about.
+        self._banner_corner: tuple[str, str] = ("bottom", "left")
 
     def draw(
         self,
@@ -433,8 +436,8 @@ class OverlayRenderer:
         key = cue_key if cue_key is not None else assessment.main_cue()
         status_bottom = height
         if key:
-            joints = self._banner_weights(xy, pose.visibility, assessment) if pose is not None else None
-            top, bottom = self._draw_cue(canvas, key, assessment, layout, upper=boxes_bottom, joints=joints)
+            weights = self._banner_weights(xy, pose.visibility, assessment) if pose is not None else None
+            top, bottom = self._draw_cue(canvas, key, assessment, layout, upper=boxes_bottom, weights=weights)
             status_bottom = top if bottom >= height - layout.margin else height
         if status_line:
             self._draw_status(canvas, status_line, layout, status_bottom)
@@ -748,34 +751,64 @@ class OverlayRenderer:
 
     @staticmethod
     def _banner_weights(xy: np.ndarray, vis: np.ndarray, assessment: Assessment) -> np.ndarray:
-        """(n, 3) rows of x, y, weight: visible skeleton joints, measured joints weigh 3."""
+        """(n, 3) rows of x, y, weight: points along the visible bones (weight 1 each) and the
+        measured joints (weight 3), i.e. what the banner should not hide."""
         weight = np.zeros(len(xy))
-        weight[list(_JOINTS)] = 1.0
         for check in assessment.checks:
             weight[list(check.points)] = 3.0
-        keep = (weight > 0) & (vis >= MIN_VISIBILITY) & np.isfinite(xy).all(axis=1)
-        return np.column_stack([xy[keep], weight[keep]])
+        seen = (vis >= MIN_VISIBILITY) & np.isfinite(xy).all(axis=1)
+        rows = [np.column_stack([xy[seen & (weight > 0)], weight[seen & (weight > 0)]])]
+        for start, end in SKELETON_EDGES:
+            if seen[start] and seen[end]:
+                points = xy[start] + _BONE_SAMPLES[:, None] * (xy[end] - xy[start])
+                rows.append(np.column_stack([points, np.ones(len(points))]))
+        return np.concatenate(rows)
 
-    def _banner_top(self, joints: np.ndarray | None, box_h: int, upper: int, layout: _Layout) -> int:
-        """Bottom of the frame, or just below the top boxes when that hides less of the body."""
-        bottom = layout.height - layout.margin - box_h
-        top = upper + layout.margin
-        if joints is None or not len(joints) or top + box_h > bottom:
-            self._banner_on_top = False
-            return bottom
+    def _banner_place(
+        self, weights: np.ndarray | None, box: tuple[int, int], upper: int, layout: _Layout
+    ) -> tuple[int, int]:
+        """Top-left corner of the banner: a corner of the frame below the top boxes or at the
+        bottom, whichever hides least of the body.
 
-        def hidden(y0: int) -> float:
-            inside = (joints[:, 1] >= y0 - layout.margin) & (joints[:, 1] <= y0 + box_h + layout.margin)
-            return float(joints[inside, 2].sum())
+        The bottom left is its home; it moves only to a corner that hides clearly less (under
+        half), and stays there until home is about as good again, so it does not hop about
+        from frame to frame.
+        """
+        box_w, box_h = box
+        left, right = layout.margin, layout.width - layout.margin - box_w
+        bottom, top = layout.height - layout.margin - box_h, upper + layout.margin
+        corners = {("bottom", "left"): (left, bottom)}
+        if right > left:
+            corners[("bottom", "right")] = (right, bottom)
+        if top + box_h <= bottom:
+            corners[("top", "left")] = (left, top)
+            if right > left:
+                corners[("top", "right")] = (right, top)
+        home = ("bottom", "left")
+        if weights is None or not len(weights):
+            self._banner_corner = home
+            return corners[home]
 
-        at_bottom, at_top = hidden(bottom), hidden(top)
-        # The bottom is the banner's home: it moves up only when that hides clearly less
-        # (less than half), and comes back once the bottom is about as good again.
-        if self._banner_on_top and at_bottom <= at_top + 1:
-            self._banner_on_top = False
-        elif not self._banner_on_top and at_top + 2 <= at_bottom and 2 * at_top <= at_bottom:
-            self._banner_on_top = True
-        return top if self._banner_on_top else bottom
+        def hidden(corner: tuple[str, str]) -> float:
+            x0, y0 = corners[corner]
+            m = layout.margin
+            inside = (
+                (weights[:, 0] >= x0 - m)
+                & (weights[:, 0] <= x0 + box_w + m)
+                & (weights[:, 1] >= y0 - m)
+                & (weights[:, 1] <= y0 + box_h + m)
+            )
+            return float(weights[inside, 2].sum())
+
+        current = self._banner_corner if self._banner_corner in corners else home
+        cost = {corner: hidden(corner) for corner in corners}
+        best = min(corners, key=lambda c: (cost[c], c != current, c != home))
+        if current != home and cost[home] <= cost[current] + 1:
+            current = home
+        elif cost[best] + 2 <= cost[current] and 2 * cost[best] <= cost[current]:
+            current = best
+        self._banner_corner = current
+        return corners[current]
 
     def _draw_cue(
         self,
@@ -785,24 +818,24 @@ class OverlayRenderer:
         layout: _Layout,
         *,
         upper: int,
-        joints: np.ndarray | None,
+        weights: np.ndarray | None,
     ) -> tuple[int, int]:
-        """The cue banner, full width below ``upper`` or at the bottom; returns its top and bottom."""
-        width = canvas.shape[1]
+        """The cue banner, as wide as its words, in the corner that hides least of the body
+        (`_banner_place`); returns its top and bottom."""
         size = layout.cue_size
         pad = layout.pad
         accent = layout.px(8, 3)
         words = text(key, self.lang)
-        max_w = width - 2 * pad - accent - 2 * layout.margin
+        max_w = layout.width - 2 * pad - accent - 2 * layout.margin
         lines = list(_wrap(words, size, True, max_w))
         if len(lines) > 3:
             lines = [*lines[:2], _fit(" ".join(lines[2:]), size, True, max_w)]
         sprites = [_sprite(line, size, WHITE, True) for line in lines]
         line_h = sprites[0].height if sprites else size
+        box_w = accent + 2 * pad + max((sprite.width for sprite in sprites), default=0)
         box_h = pad * 2 + line_h * len(sprites)
-        top = self._banner_top(joints, box_h, upper, layout)
-        x0, x1 = layout.margin, width - layout.margin
-        _shade(canvas, (x0, top, x1, top + box_h), 0.72)
+        x0, top = self._banner_place(weights, (box_w, box_h), upper, layout)
+        _shade(canvas, (x0, top, x0 + box_w, top + box_h), 0.72)
         cv2.rectangle(
             canvas, (x0, top), (x0 + accent, top + box_h), _bgr(self._cue_colour(key, assessment)), -1
         )

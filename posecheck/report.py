@@ -253,7 +253,12 @@ def _atomic_write_text(path: Path, payload: str) -> None:
 
 @dataclass
 class Segment:
-    """A run of frames with the same (steady) exercise and front side."""
+    """A run of frames with the same (steady) exercise and front side.
+
+    Its frames include the short blips folded into it (`_segments`); its check shares count
+    only the frames of its own exercise, so a second of a transition pose adds no checks of
+    another exercise to the block.
+    """
 
     exercise: str | None
     front_side: str | None
@@ -268,7 +273,7 @@ class Segment:
             "start_s": round(self.start_s, 3),
             "end_s": round(self.end_s, 3),
             "frames": len(self.frames),
-            "checks": _check_shares(self.frames),
+            "checks": _check_shares(f for f in self.frames if f.get("exercise") == self.exercise),
         }
 
 
@@ -475,6 +480,7 @@ def _render_html(report: Report, summary: dict[str, Any]) -> str:
     ]
     checks = [
         [
+            ", ".join(part for part in (row[0], row[1], f"{row[2]}-{row[3]} s") if part != "-"),
             text(check_id, lang),
             check_id,
             c["frames"],
@@ -483,7 +489,8 @@ def _render_html(report: Report, summary: dict[str, Any]) -> str:
             _pct(c["unknown"]),
             c.get("median_value"),
         ]
-        for check_id, c in summary["checks"].items()
+        for row, segment in zip(segments, summary["segments"], strict=True)
+        for check_id, c in segment["checks"].items()
     ]
     holds = summary["holds"]
     hold_rows = [
@@ -502,7 +509,7 @@ def _render_html(report: Report, summary: dict[str, Any]) -> str:
         '</div><h2>Segments</h2><div id="segments">',
         _table(["exercise", "front leg", "from (s)", "to (s)", "frames"], segments),
         '</div><h2>Checks</h2><div id="checks">',
-        _table(["check", "id", "frames", "pass", "fail", "unknown", "median value"], checks),
+        _table(["segment", "check", "id", "frames", "pass", "fail", "unknown", "median value"], checks),
         '</div><h2>Holds in correct form</h2><div id="holds">',
         f"<p>target: {holds.get('target_s', '-')} s</p>" if holds else "<p>no hold data</p>",
         _table(["side", "longest (s)", "total (s)", "holds"], hold_rows) if hold_rows else "",

@@ -471,3 +471,33 @@ def test_banner_moves_above_a_body_lying_at_the_bottom_of_the_frame() -> None:
     high = {landmark: (x, 40 + 0.6 * y) for landmark, (x, y) in STANDING_640.items()}
     back_rows = accent_rows(renderer.draw(image, make_pose(high), assessment))
     assert len(back_rows) and back_rows.min() > 300
+
+
+def _accent_columns(out: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:
+    """Columns where the banner's accent bar (a solid bar in the cue's colour) is drawn."""
+    return np.flatnonzero(colour_mask(out[-80:], rgb, 10).sum(axis=0) >= 20)
+
+
+def test_a_short_cue_banner_is_as_wide_as_its_words() -> None:
+    out = render.OverlayRenderer().draw(
+        frame(level=0), None, Assessment(True, None, None, None, note="all_good")
+    )
+    shaded = (out[-40:].max(axis=2) > 0).any(axis=0)  # the banner lightens the black frame
+    assert 100 < shaded.sum() < 0.7 * out.shape[1]
+
+
+def test_a_short_banner_moves_to_the_corner_where_it_hides_no_feet() -> None:
+    assessment = Assessment(True, None, None, None, note="all_good")
+    image = frame(level=0)
+    # Standing at the left edge: the home corner (bottom left) would cover the feet.
+    at_left = {landmark: (x - 220, y) for landmark, (x, y) in STANDING_640.items()}
+    columns = _accent_columns(
+        render.OverlayRenderer().draw(image, make_pose(at_left), assessment), render.STATUS_RGB["pass"]
+    )
+    assert len(columns) and columns.min() > 300
+    # Standing at the right edge: it stays at home.
+    at_right = {landmark: (x + 220, y) for landmark, (x, y) in STANDING_640.items()}
+    columns = _accent_columns(
+        render.OverlayRenderer().draw(image, make_pose(at_right), assessment), render.STATUS_RGB["pass"]
+    )
+    assert len(columns) and columns.max() < 40

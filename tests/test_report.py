@@ -225,7 +225,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
         width, height = map(int, size.split("x"))
         assert width > 100 and height > 100
     assert result["tables"] >= 3
-    assert result["rows"] == 2
+    assert result["rows"] == 4  # two checks in each of two segments
     shot = tmp_path / "shot.png"
     subprocess.run(
         [*common, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
@@ -234,3 +234,29 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
         check=True,
     )
     assert shot.stat().st_size > 10_000
+
+
+def test_a_folded_blip_adds_no_checks_of_another_exercise_to_its_segment() -> None:
+    """Half a second of a transition pose (here a standing lunge) inside a kneeling lunge is
+    folded into the kneeling-lunge segment; its checks stay out of that segment's shares but
+    remain in the whole-run figures."""
+    report = Report(source="clip.mp4")
+    for i in range(40):
+        t = i / FPS
+        blip = 10 <= i < 15
+        checks = (_knee(20.0 if blip else 5.0),)
+        if blip:
+            straight = CheckResult(
+                "rear_leg_straight", "fail", 120.0, "deg", "v >= 150", "rear_leg_straight.fail"
+            )
+            checks = (*checks, straight)
+        exercise = "standing_lunge" if blip else "kneeling_lunge"
+        report.add(Assessment(True, exercise, "side", "left", checks).to_dict("en", time_s=t))
+    summary = report.summary(complete=True)
+    [segment] = summary["segments"]
+    assert (segment["exercise"], segment["frames"]) == ("kneeling_lunge", 40)
+    assert set(segment["checks"]) == {"front_knee_over_ankle"}
+    assert segment["checks"]["front_knee_over_ankle"] == pytest.approx(
+        {"frames": 35, "pass": 1.0, "fail": 0.0, "unknown": 0.0, "median_value": 5.0}
+    )
+    assert summary["checks"]["rear_leg_straight"]["frames"] == 5

@@ -167,8 +167,8 @@ def _print_summary(report: Any) -> None:
         print(
             f"{segment['start_s']:7.1f}-{segment['end_s']:.1f} s  {text(segment['exercise'], report.lang)}{side}"
         )
-    for check_id, shares in summary["checks"].items():
-        print(
-            f"  {check_id:<24} pass {100 * shares['pass']:5.1f} %  fail {100 * shares['fail']:5.1f} %  "
-            f"unknown {100 * shares['unknown']:5.1f} %"
-        )
+        for check_id, shares in segment["checks"].items():
+            print(
+                f"      {check_id:<24} pass {100 * shares['pass']:5.1f} %  fail {100 * shares['fail']:5.1f} %  "
+                f"unknown {100 * shares['unknown']:5.1f} %"
+            )
