@@ -10,6 +10,8 @@ over every photo in ``labels.csv`` and prints:
 * ``pelvis_on_floor`` on cobra (C1, should pass) and upward-dog (C2, should fail) photos.
 
 ``--misses`` lists every disagreement, to read the photos (never to tune per image).
+``--mirror`` flips every photo left-right first: the rules must not care which way the person
+faces, so the figures should barely move (a check on how well they carry over to new photos).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -48,6 +52,7 @@ def main() -> int:
     parser.add_argument("--config", help="settings TOML to evaluate instead of the defaults")
     parser.add_argument("--model", default="full")
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
+    parser.add_argument("--mirror", action="store_true", help="flip every photo left-right first")
     args = parser.parse_args()
 
     settings = load_settings(args.config)
@@ -67,6 +72,8 @@ def main() -> int:
             except PosecheckError as error:
                 print(f"skip {name}: {error}", file=sys.stderr)
                 continue
+            if args.mirror:
+                image = np.ascontiguousarray(image[:, ::-1])
             result = assess(detect_best(estimator.detect, image, settings.min_photo_silhouette_fit), settings)
             found += result.person_found
             got = result.exercise if result.person_found else "no person"

@@ -348,7 +348,7 @@ _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
 h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-th{background:#f2f2f2}td.num{text-align:right}.pass{color:#17803d}.fail{color:#c0392b}.unknown{color:#777}
+th{background:#f2f2f2}td.num{text-align:right}td{white-space:nowrap}.pass{color:#17803d}.fail{color:#c0392b}.unknown{color:#777}
 img{max-width:100%;display:block;margin:.5em 0}
 """
 
