@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -38,7 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_ffmpeg_logs() -> None:
+    """Keep FFmpeg's own log lines (e.g. "moov atom not found" for a truncated MP4) off stderr,
+    where posecheck already says in one line what went wrong.  OpenCV reads this variable when
+    it opens its first video, so it is set before any work; ``POSECHECK_NATIVE_LOGS=1`` (as for
+    MediaPipe's lines) or an explicit ``OPENCV_FFMPEG_LOGLEVEL`` keeps them."""
+    if not os.environ.get("POSECHECK_NATIVE_LOGS"):
+        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_ffmpeg_logs()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -370,6 +370,19 @@ def test_zero_frame_video(tmp_path: Path) -> None:
     assert not report.exists()  # nothing was analysed, so no report is claimed
 
 
+@pytest.mark.parametrize("kind", ["no index", "text"])
+def test_unreadable_mp4_is_one_line_without_ffmpegs_own(tmp_path: Path, kind: str) -> None:
+    """FFmpeg logs its own line ("moov atom not found") for an MP4 without its index (OpenCV
+    writes the index last, so a copy cut short has none); the user sees only posecheck's."""
+    path = tmp_path / "broken.mp4"
+    if kind == "text":
+        path.write_text("not a video\n")
+    else:
+        full = write_clip(tmp_path / "full.mp4", [picture(160, 120, 30 + 10 * i) for i in range(8)])
+        path.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    one_line_error(posecheck("video", path), 1, str(path), "cannot read this video")
+
+
 @pytest.mark.parametrize("kind", ["wav", "mp4"])
 def test_audio_only_file(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"sound.{kind}"
