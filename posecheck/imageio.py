@@ -207,6 +207,17 @@ def fit_within(image: np.ndarray, max_side_px: int) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
+def enlarge_to(image: np.ndarray, min_short_side_px: int) -> np.ndarray:
+    """Scale an image up (cubic interpolation) so its shorter side is at least ``min_short_side_px``."""
+    height, width = image.shape[:2]
+    shortest = min(height, width)
+    if shortest >= min_short_side_px or shortest == 0:
+        return image
+    scale = min_short_side_px / shortest
+    size = (round(width * scale), round(height * scale))
+    return cv2.resize(image, size, interpolation=cv2.INTER_CUBIC)
+
+
 # --- conversion -------------------------------------------------------------------------------
 
 

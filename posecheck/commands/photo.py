@@ -23,6 +23,7 @@ from posecheck.results import Assessment
 
 logger = logging.getLogger(__name__)
 STATUS_MARK = {"pass": "ok  ", "fail": "FAIL", "unknown": "?   "}
+MIN_OVERLAY_SHORT_SIDE_PX = 480  # -o: smaller photos are enlarged to this before drawing
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -57,7 +58,10 @@ def format_text(assessment: Assessment, source: str, lang: Lang) -> str:
     if not assessment.person_found:
         lines.append(f"  {text('no_person', lang)}")
         return "\n".join(lines)
-    exercise = text(assessment.exercise, lang) if assessment.exercise else text("no_exercise", lang)
+    # "No known exercise recognised" is a sentence; here it heads a list.
+    exercise = (
+        text(assessment.exercise, lang) if assessment.exercise else text("no_exercise", lang).rstrip(".")
+    )
     details = [exercise]
     if assessment.front_side:
         details.append(f"{text('front_leg', lang)}: {text(assessment.front_side, lang)}")
@@ -126,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
-    from posecheck.imageio import load_image, save_image
+    from posecheck.imageio import enlarge_to, load_image, save_image
     from posecheck.turns import detect_best
 
     if not args.images and args.camera is None:
@@ -161,7 +165,10 @@ def run(args: argparse.Namespace) -> int:
 
                     renderer = OverlayRenderer(lang=args.lang)
                 try:
-                    save_image(out, renderer.draw(image, pose, assessment))
+                    # A small photo is drawn on enlarged, so the panel and cue stay legible
+                    # and leave the person visible (the overlay is laid out for ~640x480).
+                    canvas = enlarge_to(image, MIN_OVERLAY_SHORT_SIDE_PX)
+                    save_image(out, renderer.draw(canvas, pose, assessment))
                 except PosecheckError as error:
                     print(f"posecheck: error: {error}", file=sys.stderr)
                     failed += 1
