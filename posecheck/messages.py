@@ -36,6 +36,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "nl": "Lichaamsdeel niet zichtbaar: zorg dat je hele lichaam in beeld is.",
     },
     "all_good": {"en": "Good form - hold it.", "nl": "Goede houding - vasthouden."},
+    # A posture snapshot is not a stretch to hold (`Assessment.main_cue`: all_good.<exercise>).
+    "all_good.standing_posture": {"en": "Good posture.", "nl": "Goede stahouding."},
     # Live window status lines
     "window.camera_lost": {"en": "Camera lost - retrying...", "nl": "Camera kwijt - opnieuw proberen..."},
     "window.paused": {

@@ -742,7 +742,7 @@ class OverlayRenderer:
     # ----------------------------------------------------------------- cue and status
 
     def _cue_colour(self, key: str, assessment: Assessment) -> RGB:
-        if key == "all_good":
+        if key.startswith("all_good"):
             return STATUS_RGB["pass"]
         for check in assessment.checks:
             if check.cue == key:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from posecheck.landmarks import Landmark, Side
-from posecheck.messages import Lang, text
+from posecheck.messages import MESSAGES, Lang, text
 
 Status = Literal["pass", "fail", "unknown"]
 View = Literal["side", "front"]
@@ -127,7 +127,10 @@ class Assessment:
             for check in by_priority:
                 if check.status == wanted:
                     return check.cue
-        return "all_good" if self.checks else None
+        if not self.checks:
+            return None
+        own = f"all_good.{self.exercise}"  # an exercise may word its all-good its own way
+        return own if own in MESSAGES else "all_good"
 
     def to_dict(self, lang: Lang = "en", **extra: Any) -> dict[str, Any]:
         """The result format of PRODUCT.md; ``extra`` (source, model, time_s) goes first."""

@@ -34,7 +34,16 @@ def test_side_view_posture_needs_no_front_view_checks() -> None:
     assert result.exercise == "standing_posture"
     assert result.check("shoulders_level").cue == "face_camera"  # still listed, grey
     assert result.all_pass  # the side-view checks pass: the snapshot is complete
+    assert result.main_cue() == "all_good.standing_posture"  # a snapshot, not a stretch to hold
+    assert result.to_dict("en")["cue"] == "Good posture."
+    assert result.to_dict("nl")["cue"] == "Goede stahouding."
+
+
+def test_a_correct_stretch_says_hold_it() -> None:
+    result = assess(make_pose(kneeling_lunge("left")))
+    assert result.exercise == "kneeling_lunge" and result.all_pass
     assert result.main_cue() == "all_good"
+    assert result.to_dict("en")["cue"] == "Good form - hold it."
 
 
 def test_lunge_seen_from_the_front_asks_to_turn() -> None:
