@@ -27,6 +27,7 @@ import re
 import statistics
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -317,6 +318,7 @@ def _check_shares(frames: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]
     """Per check id: frames judged and the share of them that passed/failed/were unknown."""
     counts: dict[str, dict[str, int]] = {}
     values: dict[str, list[float]] = {}
+    levels: dict[str, Counter[str]] = {}
     for frame in frames:
         for check in frame.get("checks", ()):
             entry = counts.setdefault(check["id"], dict.fromkeys(STATUSES, 0))
@@ -324,12 +326,17 @@ def _check_shares(frames: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]
             value = check.get("value")
             if isinstance(value, (int, float)) and math.isfinite(value):
                 values.setdefault(check["id"], []).append(float(value))
+            if check.get("level"):
+                levels.setdefault(check["id"], Counter())[check["level"]] += 1
     shares: dict[str, dict[str, Any]] = {}
     for check_id, entry in counts.items():
         total = sum(entry.values())
         shares[check_id] = {"frames": total} | {s: round(entry[s] / total, 4) for s in STATUSES}
         if check_id in values:
             shares[check_id]["median_value"] = round(statistics.median(values[check_id]), 3)
+        if check_id in levels:  # an informative check (hand_position): which variant, how often
+            graded = levels[check_id]
+            shares[check_id]["levels"] = {level: round(n / total, 4) for level, n in sorted(graded.items())}
     return shares
 
 
@@ -488,6 +495,7 @@ def _render_html(report: Report, summary: dict[str, Any]) -> str:
             _pct(c["fail"]),
             _pct(c["unknown"]),
             c.get("median_value"),
+            ", ".join(f"{text(level, lang)} {_pct(share)}" for level, share in c.get("levels", {}).items()),
         ]
         for row, segment in zip(segments, summary["segments"], strict=True)
         for check_id, c in segment["checks"].items()
@@ -509,7 +517,9 @@ def _render_html(report: Report, summary: dict[str, Any]) -> str:
         '</div><h2>Segments</h2><div id="segments">',
         _table(["exercise", "front leg", "from (s)", "to (s)", "frames"], segments),
         '</div><h2>Checks</h2><div id="checks">',
-        _table(["segment", "check", "id", "frames", "pass", "fail", "unknown", "median value"], checks),
+        _table(
+            ["segment", "check", "id", "frames", "pass", "fail", "unknown", "median value", "variant"], checks
+        ),
         '</div><h2>Holds in correct form</h2><div id="holds">',
         f"<p>target: {holds.get('target_s', '-')} s</p>" if holds else "<p>no hold data</p>",
         _table(["side", "longest (s)", "total (s)", "holds"], hold_rows) if hold_rows else "",

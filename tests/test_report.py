@@ -260,3 +260,39 @@ def test_a_folded_blip_adds_no_checks_of_another_exercise_to_its_segment() -> No
         {"frames": 35, "pass": 1.0, "fail": 0.0, "unknown": 0.0, "median_value": 5.0}
     )
     assert summary["checks"]["rear_leg_straight"]["frames"] == 5
+
+
+def test_an_informative_check_reports_how_often_each_variant_was_done(tmp_path: Path) -> None:
+    report = Report(source="clip.mp4")
+    for i in range(10):
+        level = "easier" if i < 3 else "harder"
+        hands = CheckResult(
+            "hand_position", "pass", 0.2, "ratio", "easier if v >= 0.5", f"hand_position.{level}", level=level
+        )
+        report.add(Assessment(True, "prone_press_up", "side", None, (hands,)).to_dict("en", time_s=i / FPS))
+    shares = report.summary(complete=True)["segments"][0]["checks"]["hand_position"]
+    assert shares["levels"] == {"easier": 0.3, "harder": 0.7}
+    page = report.write(tmp_path / "r.html", complete=True).read_text()
+    assert "easier 30.0 %, harder 70.0 %" in page
+
+
+def test_video_summary_lists_every_segment_with_its_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    from posecheck.commands.video import _print_summary
+
+    report = Report(source="clip.mp4")
+    hands = CheckResult("hand_position", "pass", 0.7, "ratio", "easier if v >= 0.5", "x", level="easier")
+    for i in range(45):
+        t = i / FPS
+        if 15 <= i < 30:  # a pause: the body out of the picture
+            report.add(Assessment(True, None, "side").to_dict("en", time_s=t))
+        else:
+            report.add(Assessment(True, "prone_press_up", "side", None, (hands,)).to_dict("en", time_s=t))
+    _print_summary(report)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("45 frames")
+    assert [line.split("s  ", 1)[1] for line in lines if " s  " in line] == [
+        "prone press-up",
+        "no known exercise",
+        "prone press-up",
+    ]
+    assert sum("hand_position            easier 100.0 %  unknown   0.0 %" in line for line in lines) == 2
