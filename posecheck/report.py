@@ -155,6 +155,8 @@ class Report:
         interrupted or the input broke off, so the rows cover only part of it.
         """
         ids = self.check_ids()
+        # Informative checks always "pass"; their level (easier/harder) is what they tell.
+        graded = {c["id"] for frame in self.frames for c in frame.get("checks", ()) if c.get("level")}
         header = [
             "time_s",
             "person_found",
@@ -167,6 +169,7 @@ class Report:
         ]
         for check_id in ids:
             header += [f"{check_id}.status", f"{check_id}.value"]
+            header += [f"{check_id}.level"] if check_id in graded else []
         header += ["cue", "complete"]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -188,6 +191,7 @@ class Report:
                 check = checks.get(check_id)
                 value = None if check is None else check.get("value")
                 row += ["" if check is None else check["status"], "" if value is None else value]
+                row += [(check or {}).get("level") or ""] if check_id in graded else []
             row += [frame.get("cue") or "", complete]
             writer.writerow(row)
         return buffer.getvalue()

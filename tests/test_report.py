@@ -274,6 +274,8 @@ def test_an_informative_check_reports_how_often_each_variant_was_done(tmp_path: 
     assert shares["levels"] == {"easier": 0.3, "harder": 0.7}
     page = report.write(tmp_path / "r.html", complete=True).read_text()
     assert "easier 30.0 %, harder 70.0 %" in page
+    rows = list(csv.DictReader(io.StringIO(report.to_csv())))
+    assert [row["hand_position.level"] for row in rows[2:4]] == ["easier", "harder"]
 
 
 def test_video_summary_lists_every_segment_with_its_checks(capsys: pytest.CaptureFixture[str]) -> None:
