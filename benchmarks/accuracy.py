@@ -27,12 +27,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posecheck.assess import assess
 from posecheck.config import load_settings
 from posecheck.errors import PosecheckError
 from posecheck.estimator import PoseEstimator
 from posecheck.imageio import load_image
-from posecheck.turns import detect_best
+from posecheck.pipeline import analyse_photo
 
 EXPECTED = {
     "A": "kneeling_lunge",
@@ -74,7 +73,7 @@ def main() -> int:
                 continue
             if args.mirror:
                 image = np.ascontiguousarray(image[:, ::-1])
-            result = assess(detect_best(estimator.detect, image, settings.min_photo_silhouette_fit), settings)
+            _, result = analyse_photo(estimator, image, settings)
             found += result.person_found
             got = result.exercise if result.person_found else "no person"
             confusion[(category, str(got))] += 1

@@ -1,5 +1,6 @@
 """Composition of the stages, shared by ``posecheck video`` and ``posecheck live``.
 
+* `analyse_photo` — one photo: landmarks (with a second look when they fit poorly) -> assess.
 * `FrameAnalyzer` — the per-frame step: estimator -> smoother -> assess -> steady labels,
   verdicts and cue -> hold timer.  It owns all per-session state.
 * `Outputs` — what happens to an analysed frame: report record, overlay, MP4.
@@ -69,6 +70,26 @@ class Analysis:
     def latency_s(self) -> float:
         """Capture-to-verdict time of this frame."""
         return self.verdict_at - self.frame.captured_at
+
+
+def analyse_photo(
+    estimator: Estimator, image_bgr: np.ndarray, settings: Any = None, exercise: str | None = None
+) -> tuple[Pose | None, Assessment]:
+    """The snapshot check of one image, as ``posecheck photo`` runs it: the landmarks (looked
+    for again in the mirrored and turned photo when they fit the person's silhouette poorly,
+    `posecheck.turns.detect_best`) and their assessment.
+
+    Args:
+        settings: thresholds (`posecheck.config.Settings`); None for the defaults.
+        exercise: internal exercise id to judge, or None to recognise it.
+    """
+    from posecheck.assess import assess
+    from posecheck.config import DEFAULT_SETTINGS
+    from posecheck.turns import detect_best
+
+    settings = settings or DEFAULT_SETTINGS
+    pose = detect_best(estimator.detect, image_bgr, settings.min_photo_silhouette_fit)
+    return pose, assess(pose, settings, exercise)
 
 
 class FrameAnalyzer:

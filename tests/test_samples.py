@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from sample_sidecars import load_samples
 
-from posecheck.assess import assess
 from posecheck.imageio import load_image
+from posecheck.pipeline import analyse_photo
 
 SAMPLES = load_samples()
 pytestmark = pytest.mark.model
@@ -23,7 +23,7 @@ def test_samples_exist() -> None:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
 def test_sample_verdicts_match_sidecar(sample, estimator) -> None:
-    result = assess(estimator.detect(load_image(sample.image_path)))
+    _, result = analyse_photo(estimator, load_image(sample.image_path))
     assert result.person_found
     assert result.exercise == sample.exercise
     assert result.front_side == sample.front_side

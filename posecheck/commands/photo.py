@@ -126,12 +126,11 @@ def _snapshot(camera: int, countdown_s: float) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from posecheck.assess import assess
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
     from posecheck.imageio import enlarge_to, load_image, save_image
-    from posecheck.turns import detect_best
+    from posecheck.pipeline import analyse_photo
 
     if not args.images and args.camera is None:
         raise UsageError("give one or more images, or --camera N for a webcam snapshot")
@@ -151,8 +150,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"posecheck: error: {error}", file=sys.stderr)
                 failed += 1
                 continue
-            pose = detect_best(estimator.detect, image, settings.min_photo_silhouette_fit)
-            assessment = assess(pose, settings, exercise)
+            pose, assessment = analyse_photo(estimator, image, settings, exercise)
             if args.json:
                 result = assessment.to_dict(args.lang, source=source, model=estimator.model_name)
                 print(json.dumps(result, ensure_ascii=False), flush=True)
