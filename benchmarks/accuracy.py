@@ -23,8 +23,6 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.config import load_settings
@@ -32,6 +30,7 @@ from posecheck.errors import PosecheckError
 from posecheck.estimator import PoseEstimator
 from posecheck.imageio import load_image
 from posecheck.pipeline import analyse_photo
+from posecheck.turns import turn_image
 
 EXPECTED = {
     "A": "kneeling_lunge",
@@ -72,7 +71,7 @@ def main() -> int:
                 print(f"skip {name}: {error}", file=sys.stderr)
                 continue
             if args.mirror:
-                image = np.ascontiguousarray(image[:, ::-1])
+                image = turn_image(image, "mirror")
             _, result = analyse_photo(estimator, image, settings)
             found += result.person_found
             got = result.exercise if result.person_found else "no person"
