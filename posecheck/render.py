@@ -86,6 +86,7 @@ HORIZONTAL_REFERENCE = frozenset({"shoulders_level", "hips_level", "chest_lifted
 _JOINTS = tuple(sorted({lm for edge in SKELETON_EDGES for lm in edge}))
 # Where along each bone the cue banner's placement looks for body it would hide.
 _BONE_SAMPLES = np.linspace(0.0, 1.0, 5)
+_EDGE_ARRAY = np.array(SKELETON_EDGES, dtype=np.intp)  # (n, 2) landmark indices
 
 
 def _bgr(rgb: RGB) -> tuple[int, int, int]:
@@ -757,12 +758,13 @@ class OverlayRenderer:
         for check in assessment.checks:
             weight[list(check.points)] = 3.0
         seen = (vis >= MIN_VISIBILITY) & np.isfinite(xy).all(axis=1)
-        rows = [np.column_stack([xy[seen & (weight > 0)], weight[seen & (weight > 0)]])]
-        for start, end in SKELETON_EDGES:
-            if seen[start] and seen[end]:
-                points = xy[start] + _BONE_SAMPLES[:, None] * (xy[end] - xy[start])
-                rows.append(np.column_stack([points, np.ones(len(points))]))
-        return np.concatenate(rows)
+        measured = seen & (weight > 0)
+        bones = _EDGE_ARRAY[seen[_EDGE_ARRAY].all(axis=1)]
+        start, end = xy[bones[:, 0]], xy[bones[:, 1]]
+        along = (start[:, None] + _BONE_SAMPLES[None, :, None] * (end - start)[:, None]).reshape(-1, 2)
+        return np.concatenate(
+            [np.column_stack([xy[measured], weight[measured]]), np.column_stack([along, np.ones(len(along))])]
+        )
 
     def _banner_place(
         self, weights: np.ndarray | None, box: tuple[int, int], upper: int, layout: _Layout
