@@ -166,8 +166,7 @@ def _print_summary(report: Any) -> None:
         print(f"{segment['start_s']:7.1f}-{segment['end_s']:.1f} s  {name}{side}")
         for check_id, shares in segment["checks"].items():
             # An informative check never fails: say which variant was done, how often.
-            graded = shares.get("levels")
-            named = [*graded] if graded else ["pass", "fail"]
-            outcomes = [(name, (graded or shares)[name]) for name in named] + [("unknown", shares["unknown"])]
-            words = "  ".join(f"{name} {100 * share:5.1f} %" for name, share in outcomes)
+            outcomes = dict(shares.get("levels") or {"pass": shares["pass"], "fail": shares["fail"]})
+            outcomes["unknown"] = shares["unknown"]
+            words = "  ".join(f"{outcome} {100 * share:5.1f} %" for outcome, share in outcomes.items())
             print(f"      {check_id:<24} {words}")
