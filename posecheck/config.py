@@ -36,15 +36,25 @@ class Settings:
     min_visibility: float = _setting(
         0.5, 0.0, 1.0, "a landmark below this visibility counts as not seen (check -> unknown)"
     )
+    min_leg_segment_ratio: float = _setting(
+        0.45,
+        0.0,
+        1.0,
+        "a leg whose thigh and shin are both shorter in the image than this fraction of the other leg's "
+        "is misplaced and counts as not seen (MediaPipe may fold the far leg of a person lying down up "
+        "beside the hips). Dev photos: right skeletons have one of the two at 0.61 or more (a leg pointing at "
+        "the camera shortens one segment, not both), misplaced legs 0.23-0.33",
+    )
     min_photo_silhouette_fit: float = _setting(
         0.95,
         0.0,
         1.01,
         "photos only: when the skeleton fits the person's silhouette less than this (turns.silhouette_fit), "
-        "the photo is analysed again mirrored and turned a quarter each way and the best fit is kept "
+        "the photo is analysed again mirrored, turned a quarter each way and zoomed out, and the best fit is kept "
         "(MediaPipe misplaces the legs of people lying down). Dev photos: correct skeletons 0.93-1.0, "
-        "misplaced legs 0.46-0.92; this retry took pelvis_on_floor from 38 to 43 of 46 and the exercise "
-        "from 209 to 213 of 216. 0 never retries, above 1 always does",
+        "misplaced legs 0.46-0.92; mirrored and turned took pelvis_on_floor from 38 to 43 of 46 and the "
+        "exercise from 209 to 213 of 216, zoomed out as well (with min_leg_segment_ratio) to 44 and 214. "
+        "0 never retries, above 1 always does",
     )
     # --- view -------------------------------------------------------------------------
     max_side_view_width_ratio: float = _setting(

@@ -67,14 +67,41 @@ class Orientation:
     front: Side | None
 
 
+LOWER_LEG_PARTS: tuple[BodyPart, ...] = ("knee", "ankle", "heel", "foot_index")
+
+
+def misplaced_leg(pose: Pose, min_segment_ratio: float) -> Side | None:
+    """The leg drawn somewhere else than on a leg, judged by its proportions, or None.
+
+    Lying down, the model may fold the far leg up beside the hips: its thigh and shin then
+    come out a third as long as the other leg's.  A leg pointing at the camera looks short too, but
+    only in one segment (the thigh of a front knee, the shin of a rear one), so both must be.
+    """
+    thighs = [geo.distance(pose[sided(side, "hip")], pose[sided(side, "knee")]) for side in SIDES]
+    shins = [geo.distance(pose[sided(side, "knee")], pose[sided(side, "ankle")]) for side in SIDES]
+    for short, long in ((0, 1), (1, 0)):
+        if (
+            thighs[short] < min_segment_ratio * thighs[long]
+            and shins[short] < min_segment_ratio * shins[long]
+        ):
+            return SIDES[short]
+    return None
+
+
 class Body:
-    """A pose with the settings' visibility threshold applied: visible points or NaN."""
+    """A pose with the settings' visibility threshold applied: visible points or NaN.
+
+    The knee, ankle and foot of a `misplaced_leg` count as not seen.
+    """
 
     def __init__(self, pose: Pose, settings: Settings) -> None:
         self.pose = pose
         self.settings = settings
         # Decided once per pose: the rules ask about single landmarks ~100 times a frame.
         visible = (pose.visibility >= settings.min_visibility) & np.isfinite(pose.xy).all(axis=1)
+        misplaced = misplaced_leg(pose, settings.min_leg_segment_ratio)
+        if misplaced is not None:
+            visible[[sided(misplaced, part) for part in LOWER_LEG_PARTS]] = False
         self._visible: list[bool] = visible.tolist()
 
     def seen(self, *landmarks: Landmark) -> bool:
@@ -328,6 +355,10 @@ def knee_lift(body: Body, o: Orientation) -> Measure:
     return Measure(geo.ratio(floor.height(knee), thigh_length(body)), (knee_lm,))
 
 
+# How far (in thigh lengths) from a hand or foot landmark to look for its silhouette.
+FLOOR_CONTACT_SEARCH_THIGHS = 0.25
+
+
 def _silhouette_bottom(mask: np.ndarray, x: float) -> float:
     """Image y of the lowest person pixel in column ``x`` (NaN when the column is empty)."""
     column = round(x)
@@ -335,6 +366,21 @@ def _silhouette_bottom(mask: np.ndarray, x: float) -> float:
         return NAN
     rows = np.flatnonzero(mask[:, column] >= 0.5)
     return float(rows.max()) if rows.size else NAN
+
+
+def _floor_contact(mask: np.ndarray, x: float, towards_x: float, reach: float) -> tuple[float, float]:
+    """Column and lowest person pixel of the silhouette at a hand or foot at image ``x``.
+
+    The mask often misses a bare foot or hand on a floor of its own colour; then the nearest
+    column the mask covers, up to ``reach`` pixels towards the body (``towards_x``), stands in.
+    """
+    step = 1.0 if towards_x >= x else -1.0
+    columns = min(reach, mask.shape[1]) if np.isfinite(reach) else 0.0  # never past the image
+    for shift in range(int(columns) + 1):
+        bottom = _silhouette_bottom(mask, x + step * shift)
+        if np.isfinite(bottom):
+            return x + step * shift, bottom
+    return x, NAN
 
 
 def pelvis_gap(body: Body, o: Orientation) -> Measure:
@@ -351,8 +397,9 @@ def pelvis_gap(body: Body, o: Orientation) -> Measure:
     hip, knee = body.point(hip_lm), body.point(knee_lm)
     if mask is None or floor is None or not (np.isfinite(hip).all() and np.isfinite(knee).all()):
         return Measure(NAN, (hip_lm, knee_lm))
-    foot_x, hand_x = floor.start[0], floor.end[0]
-    foot_y, hand_y = _silhouette_bottom(mask, foot_x), _silhouette_bottom(mask, hand_x)
+    reach = FLOOR_CONTACT_SEARCH_THIGHS * thigh_length(body)
+    foot_x, foot_y = _floor_contact(mask, floor.start[0], floor.end[0], reach)
+    hand_x, hand_y = _floor_contact(mask, floor.end[0], floor.start[0], reach)
     if not (np.isfinite(foot_y) and np.isfinite(hand_y)) or abs(hand_x - foot_x) < 1:
         return Measure(NAN, (hip_lm, knee_lm))
     gaps = []

@@ -588,6 +588,82 @@ def test_cobra_without_mask_passes(facing: str) -> None:
     assert result.status == "pass"
 
 
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("reach_share", "found"), [(0.6, True), (1.4, False)])
+def test_pelvis_gap_looks_past_a_foot_the_mask_misses(facing: str, reach_share: float, found: bool) -> None:
+    """A bare foot on a floor of its colour is often missing from the mask: the floor is then
+    taken from the nearest column of the silhouette up to a quarter thigh towards the body."""
+    truth = S.max_pelvis_gap_ratio + 0.03
+    angles = straight_arm_press_up(
+        20.0, solve(lambda h: thigh_gap_truth(straight_arm_press_up(20.0, h)), truth, 0.0, 0.2)
+    )
+    pose = prone_pose(angles, facing)
+    assert pose.mask is not None
+    body = m.Body(pose, S)
+    toe_x, wrist_x = body.point(L.LEFT_FOOT_INDEX)[0], body.point(L.LEFT_WRIST)[0]
+    cut = reach_share * m.FLOOR_CONTACT_SEARCH_THIGHS * m.thigh_length(body)
+    towards_body = np.sign(wrist_x - toe_x)
+    columns = np.arange(pose.mask.shape[1])
+    missing = (towards_body * (columns - toe_x) <= cut) & (towards_body * (columns - toe_x) >= -30)
+    mask = pose.mask.copy()
+    mask[:, missing] = 0.0
+    body = m.Body(pose.replace(mask=mask), S)
+    gap = m.pelvis_gap(body, m.orientation(body, S))
+    if found:
+        assert gap.value == pytest.approx(truth, abs=RATIO_TOL)
+    else:
+        assert math.isnan(gap.value)
+
+
+# --- a misplaced leg ---------------------------------------------------------------------------
+
+
+def leg_shortened(
+    pose: Pose, side: Side, thigh_factor: float, shin_factor: float, folded: bool = False
+) -> Pose:
+    """`pose` with one leg's thigh and shin shortened by the factors, the foot carried along;
+    `folded` turns the thigh forward about the hip (what the model did to the far leg of real
+    cobras: a short leg bent under the belly, which reads as the front leg of a lunge)."""
+    xy = pose.xy.copy()
+    hip, knee, ankle = (xy[sided(side, part)].copy() for part in ("hip", "knee", "ankle"))
+    flip = np.array([-1.0, 1.0]) if folded else np.ones(2)
+    new_knee = hip + thigh_factor * flip * (knee - hip)
+    new_ankle = new_knee + shin_factor * (ankle - knee)
+    xy[sided(side, "knee")] = new_knee
+    for part in ("ankle", "heel", "foot_index"):
+        xy[sided(side, part)] += new_ankle - ankle
+    return pose.replace(xy=xy)
+
+
+@pytest.mark.parametrize(("step", "misplaced"), [(-0.05, True), (+0.05, False)])
+def test_a_leg_short_in_thigh_and_shin_is_misplaced_and_not_seen(step: float, misplaced: bool) -> None:
+    factor = S.min_leg_segment_ratio + step
+    pose = leg_shortened(make_pose(prone_press_up()), "right", factor, factor)
+    assert m.misplaced_leg(pose, S.min_leg_segment_ratio) == ("right" if misplaced else None)
+    body = m.Body(pose, S)
+    assert body.seen(*(sided("right", part) for part in m.LOWER_LEG_PARTS)) is not misplaced
+    assert body.seen(L.RIGHT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_FOOT_INDEX)  # the rest stays
+
+
+@pytest.mark.parametrize("front", SIDES)
+@pytest.mark.parametrize(("thigh", "shin"), [(0.2, 1.0), (1.0, 0.2)])
+def test_one_short_segment_is_a_leg_towards_the_camera_not_a_misplaced_one(
+    front: Side, thigh: float, shin: float
+) -> None:
+    pose = leg_shortened(make_pose(kneeling_lunge(front), camera=FRONT_VIEW), front, thigh, shin)
+    assert m.misplaced_leg(pose, S.min_leg_segment_ratio) is None
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_a_folded_far_leg_does_not_make_a_cobra_a_lunge(facing: str) -> None:
+    pose = leg_shortened(prone_pose(prone_press_up(), facing), "right", 0.3, 0.3, folded=True)
+    taken_at_face_value = assess(pose, replace(S, min_leg_segment_ratio=0.0))
+    assert taken_at_face_value.exercise == "kneeling_lunge"
+    result = assess(pose, S)
+    assert result.exercise == "prone_press_up"
+    assert result.check("pelvis_on_floor").status == "pass"  # type: ignore[union-attr]
+
+
 # --- chest_lifted, hand_position --------------------------------------------------------------
 
 

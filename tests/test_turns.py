@@ -1,6 +1,6 @@
 """The second look at badly fitting photos (`posecheck.turns`), without MediaPipe.
 
-Turning an image and mapping a pose back are checked pixel by pixel; `silhouette_fit` on a
+Turning (or zooming out) an image and mapping a pose back are checked pixel by pixel; `silhouette_fit` on a
 rasterised forward-kinematics body whose legs are right, then moved off the body; and
 `detect_best` with a stand-in model that only finds the right pose in one turned image.
 """
@@ -13,7 +13,15 @@ from test_rules import prone_pose
 
 from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose
 from posecheck.synth.body import prone_press_up
-from posecheck.turns import TURNS, Turn, detect_best, pose_turned_back, silhouette_fit, turn_image
+from posecheck.turns import (
+    TURNS,
+    Turn,
+    detect_best,
+    pose_turned_back,
+    silhouette_fit,
+    turn_image,
+    zoom_out_margin,
+)
 
 L = Landmark
 WIDTH, HEIGHT = 64, 48
@@ -41,7 +49,7 @@ def test_pose_turned_back_lands_on_the_same_pixel(turn: Turn) -> None:
     assert rows.size == 1
     # every landmark on the marked pixel's centre in the turned image
     found = np.tile([columns[0] + 0.5, rows[0] + 0.5], (NUM_LANDMARKS, 1))
-    back = pose_turned_back(pose_at(found, (turned.shape[1], turned.shape[0])), turn)
+    back = pose_turned_back(pose_at(found, (turned.shape[1], turned.shape[0])), turn, (WIDTH, HEIGHT))
     assert back.image_size == (WIDTH, HEIGHT)
     np.testing.assert_allclose(back.xy, np.tile([x + 0.5, y + 0.5], (NUM_LANDMARKS, 1)))
 
@@ -51,7 +59,9 @@ def test_mask_turned_back_matches_the_image(turn: Turn) -> None:
     image = marked_image(3, 40)[..., 0].astype(np.float32) / 255.0
     turned = turn_image(image, turn)
     xy = np.zeros((NUM_LANDMARKS, 2))
-    back = pose_turned_back(pose_at(xy, (turned.shape[1], turned.shape[0]), mask=turned), turn)
+    back = pose_turned_back(
+        pose_at(xy, (turned.shape[1], turned.shape[0]), mask=turned), turn, (WIDTH, HEIGHT)
+    )
     assert back.mask is not None
     np.testing.assert_array_equal(back.mask, image)
 
@@ -62,7 +72,7 @@ def test_a_mirror_swaps_left_and_right_but_not_the_nose() -> None:
     xy[L.RIGHT_WRIST] = (50.0, 30.0)
     xy[L.NOSE] = (5.0, 5.0)
     seen = pose_at(xy, (WIDTH, HEIGHT))
-    back = pose_turned_back(seen, "mirror")
+    back = pose_turned_back(seen, "mirror", (WIDTH, HEIGHT))
     # what the model called the left wrist in the mirror is the person's right wrist
     np.testing.assert_allclose(back.xy[L.RIGHT_WRIST], (WIDTH - 10.0, 20.0))
     np.testing.assert_allclose(back.xy[L.LEFT_WRIST], (WIDTH - 50.0, 30.0))
@@ -128,16 +138,37 @@ class TurnedModel:
 
 def seen_in_turned_image(pose: Pose, turn: Turn) -> Pose:
     """What the model would report for `pose` in the turned image (the inverse of turning back)."""
+    width, height = pose.image_size
+    if turn == "zoomed_out":
+        margin = zoom_out_margin(width, height)
+        mask = None if pose.mask is None else np.pad(pose.mask, margin)
+        return pose.replace(
+            xy=pose.xy + margin, image_size=(width + 2 * margin, height + 2 * margin), mask=mask
+        )
     inverse: dict[Turn, Turn] = {
         "none": "none",
         "mirror": "mirror",
         "clockwise": "counterclockwise",
         "counterclockwise": "clockwise",
     }
-    return pose_turned_back(pose, inverse[turn])
+    turned_size = (width, height) if turn in ("none", "mirror") else (height, width)
+    return pose_turned_back(pose, inverse[turn], turned_size)
 
 
-@pytest.mark.parametrize("works_on", ["mirror", "clockwise", "counterclockwise"])
+def test_zooming_out_adds_room_of_repeated_edge_pixels() -> None:
+    image = np.arange(WIDTH * HEIGHT, dtype=np.uint32).reshape(HEIGHT, WIDTH)
+    margin = zoom_out_margin(WIDTH, HEIGHT)
+    assert margin == round(0.25 * WIDTH)  # a quarter of the long side on each side
+    zoomed = turn_image(image, "zoomed_out")
+    assert zoomed.shape == (HEIGHT + 2 * margin, WIDTH + 2 * margin)
+    np.testing.assert_array_equal(zoomed[margin : margin + HEIGHT, margin : margin + WIDTH], image)
+    np.testing.assert_array_equal(zoomed[0, : margin + 1], np.full(margin + 1, image[0, 0]))  # a corner
+    np.testing.assert_array_equal(zoomed[margin + 5, :margin], np.full(margin, image[5, 0]))  # an edge
+    colour = turn_image(np.zeros((HEIGHT, WIDTH, 3), np.uint8), "zoomed_out")
+    assert colour.shape == (HEIGHT + 2 * margin, WIDTH + 2 * margin, 3)
+
+
+@pytest.mark.parametrize("works_on", ["mirror", "clockwise", "counterclockwise", "zoomed_out"])
 def test_detect_best_keeps_the_turn_that_fits(works_on: Turn) -> None:
     truth = prone_pose(prone_press_up())
     model = TurnedModel(truth, works_on, bad=legs_moved_onto_the_arms(truth))
