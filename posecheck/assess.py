@@ -81,15 +81,12 @@ def assess(
     exercise_id = exercise or recognize(body, orientation)
     if exercise_id is None:
         # Legs out of the picture: say so, rather than only "no known exercise".
-        cut_off = any(
-            not any(pose.is_visible(lm, settings.min_visibility) for lm in pair) for pair in _LOWER_BODY
-        )
-        return Assessment(
-            True, None, orientation.view, None, (), note="not_visible" if cut_off else "no_exercise"
-        )
+        cut_off = any(not any(body.seen(lm) for lm in pair) for pair in _LOWER_BODY)
+        note = "not_visible" if cut_off else "no_exercise"
+        return Assessment(True, None, orientation.view, None, (), note=note, unseen=body.misplaced)
     spec = EXERCISES[exercise_id]
     checks = tuple(
         _worded_for(spec.cues, RULES[check_id].evaluate(body, orientation)) for check_id in spec.checks
     )
     front = orientation.front if spec.has_front_leg else None
-    return Assessment(True, exercise_id, orientation.view, front, checks)
+    return Assessment(True, exercise_id, orientation.view, front, checks, unseen=body.misplaced)

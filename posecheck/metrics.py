@@ -91,7 +91,7 @@ def misplaced_leg(pose: Pose, min_segment_ratio: float) -> Side | None:
 class Body:
     """A pose with the settings' visibility threshold applied: visible points or NaN.
 
-    The knee, ankle and foot of a `misplaced_leg` count as not seen.
+    The knee, ankle and foot of a `misplaced_leg` count as not seen (listed in ``misplaced``).
     """
 
     def __init__(self, pose: Pose, settings: Settings) -> None:
@@ -99,9 +99,11 @@ class Body:
         self.settings = settings
         # Decided once per pose: the rules ask about single landmarks ~100 times a frame.
         visible = (pose.visibility >= settings.min_visibility) & np.isfinite(pose.xy).all(axis=1)
-        misplaced = misplaced_leg(pose, settings.min_leg_segment_ratio)
-        if misplaced is not None:
-            visible[[sided(misplaced, part) for part in LOWER_LEG_PARTS]] = False
+        side = misplaced_leg(pose, settings.min_leg_segment_ratio)
+        self.misplaced: tuple[Landmark, ...] = (
+            tuple(sided(side, part) for part in LOWER_LEG_PARTS) if side is not None else ()
+        )
+        visible[list(self.misplaced)] = False
         self._visible: list[bool] = visible.tolist()
 
     def seen(self, *landmarks: Landmark) -> bool:

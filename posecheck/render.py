@@ -8,7 +8,8 @@ decides nothing: colours come from each check's ``status``, the words from
 What is drawn:
 
 * **Skeleton** — the person's left limbs orange, right limbs blue, the shoulder and hip
-  lines white.  A limb whose landmarks have visibility < 0.5 is drawn thin and dark.
+  lines white.  A limb whose landmarks have visibility < 0.5, or that the assessment lists as
+  ``unseen`` (a misplaced leg), is drawn thin and dark.
 * **Measurements** — for every check with ``points``, in the check's status colour
   (green pass, red fail, grey unknown):
 
@@ -423,9 +424,13 @@ class OverlayRenderer:
 
         if pose is not None:
             xy = self._to_canvas(pose, width, height)
-            self._draw_skeleton(canvas, xy, pose.visibility, layout)
+            visibility = pose.visibility
+            if assessment.unseen:  # drawn as hidden: the checks ignored them too
+                visibility = visibility.copy()
+                visibility[list(assessment.unseen)] = 0.0
+            self._draw_skeleton(canvas, xy, visibility, layout)
             for check in assessment.checks:
-                self._draw_measurement(canvas, check, xy, pose.visibility, layout)
+                self._draw_measurement(canvas, check, xy, visibility, layout)
 
         boxes_bottom = 0
         # Without an exercise or checks the panel would only repeat the cue banner.
@@ -437,7 +442,7 @@ class OverlayRenderer:
         key = cue_key if cue_key is not None else assessment.main_cue()
         status_bottom = height
         if key:
-            weights = self._banner_weights(xy, pose.visibility, assessment) if pose is not None else None
+            weights = self._banner_weights(xy, visibility, assessment) if pose is not None else None
             top, bottom = self._draw_cue(canvas, key, assessment, layout, upper=boxes_bottom, weights=weights)
             status_bottom = top if bottom >= height - layout.margin else height
         if status_line:

@@ -94,6 +94,9 @@ class Assessment:
     checks: tuple[CheckResult, ...] = field(default_factory=tuple)
     # Why no exercise could be judged (a message key), e.g. "no_person" or "turn_sideways".
     note: str | None = None
+    # Landmarks judged misplaced and ignored although the model saw them (`metrics.misplaced_leg`);
+    # the overlay draws them as hidden.
+    unseen: tuple[Landmark, ...] = ()
 
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
@@ -233,6 +234,20 @@ def test_skeleton_sides_have_two_colours_and_hidden_limbs_are_not_drawn_bright()
 
     hidden = renderer.draw(image, make_pose(hidden=(L.LEFT_KNEE,)), empty, cue_key="")
     assert colour_mask(near(hidden, left_shin, 6), orange).sum() == 0
+
+
+def test_landmarks_the_assessment_calls_unseen_are_drawn_as_hidden() -> None:
+    """A misplaced leg (`metrics.misplaced_leg`) is ignored by the checks, so it is drawn
+    exactly as if the model had not seen it."""
+    image = frame(level=0)
+    renderer = render.OverlayRenderer()
+    leg = (L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)
+    assessment = lunge_assessment()
+    as_seen = renderer.draw(image, make_pose(), assessment)
+    ignored = renderer.draw(image, make_pose(), replace(assessment, unseen=leg))
+    not_seen = renderer.draw(image, make_pose(hidden=leg), assessment)
+    assert not np.array_equal(ignored, as_seen)
+    np.testing.assert_array_equal(ignored, not_seen)
 
 
 def test_pose_from_a_smaller_analysis_image_is_scaled_to_the_frame() -> None:

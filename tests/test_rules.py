@@ -662,6 +662,8 @@ def test_a_folded_far_leg_does_not_make_a_cobra_a_lunge(facing: str) -> None:
     result = assess(pose, S)
     assert result.exercise == "prone_press_up"
     assert result.check("pelvis_on_floor").status == "pass"  # type: ignore[union-attr]
+    assert set(result.unseen) == {sided("right", part) for part in m.LOWER_LEG_PARTS}  # drawn as hidden
+    assert taken_at_face_value.unseen == ()
 
 
 # --- chest_lifted, hand_position --------------------------------------------------------------
