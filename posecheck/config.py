@@ -53,7 +53,8 @@ class Settings:
         "the photo is analysed again mirrored, turned a quarter each way and zoomed out, and the best fit is kept "
         "(MediaPipe misplaces the legs of people lying down). Dev photos: correct skeletons 0.93-1.0, "
         "misplaced legs 0.46-0.92; mirrored and turned took pelvis_on_floor from 38 to 43 of 46 and the "
-        "exercise from 209 to 213 of 216, zoomed out as well (with min_leg_segment_ratio) to 44 and 214. "
+        "exercise from 209 to 213 of 216, zoomed out as well (with min_leg_segment_ratio) to 44 and 214; "
+        "retrying from 0.90 or 0.97 instead loses a photo (original or mirrored). "
         "0 never retries, above 1 always does",
     )
     # --- view -------------------------------------------------------------------------

@@ -5,8 +5,8 @@ MediaPipe's pose model is trained mostly on upright people.  On someone lying on
 person-segmentation mask it returns alongside is far more robust, so it tells us when the
 landmarks are wrong: `silhouette_fit` scores how well the skeleton and the silhouette agree.
 When a photo scores low, `detect_best` runs the model again on the photo mirrored, turned
-a quarter each way and zoomed out, maps each answer back to the photo, and keeps the
-best-fitting one.
+a quarter each way and zoomed out, maps each answer back to the photo, and keeps the one
+that fits best with its joints seen (`seen_fit`).
 
 Pure NumPy: the model is passed in as a function, so this is tested without MediaPipe.
 """
@@ -31,6 +31,11 @@ _INSIDE = 0.5  # mask value from which a pixel belongs to the person
 _GRID_CELLS = 160  # the silhouette is sampled on a grid this many cells along its long side
 _POINTS_PER_EDGE = 9
 _NEAR_SKELETON_TORSOS = 0.35  # a silhouette pixel this close to a bone (in torso lengths) is explained
+_BODY_JOINTS = tuple(
+    Landmark[f"{side}_{part}"]
+    for side in ("LEFT", "RIGHT")
+    for part in ("SHOULDER", "ELBOW", "WRIST", "HIP", "KNEE", "ANKLE")
+)
 # Zoomed out = this fraction of the long side added on every side, edge pixels repeated.  The
 # pose detector places its crop badly on a person who fills the photo or touches its edge
 # (a head cut off at the top, feet at the side); room around them fixes that.  On three of the
@@ -157,24 +162,35 @@ def silhouette_fit(pose: Pose) -> float:
     return float(np.mean(inside)) * explained
 
 
+def seen_fit(pose: Pose) -> float:
+    """`silhouette_fit` times the mean visibility of the limb and trunk joints: a skeleton
+    the model itself marks as unseen explains the silhouette with guesses."""
+    return silhouette_fit(pose) * float(np.mean(pose.visibility[list(_BODY_JOINTS)]))
+
+
 def detect_best(
     detect: Callable[[np.ndarray], Pose | None], image: np.ndarray, min_fit: float
 ) -> Pose | None:
     """The pose `detect` finds in `image`; if it fits the silhouette below `min_fit`, the
-    best-fitting of the poses found in the mirrored, turned and zoomed-out image as well.
+    one with the best `seen_fit` of the poses found in the mirrored, turned and zoomed-out
+    image as well.
 
     The first answer is kept on a tie, and whenever no mask is available to judge by.
     """
-    best = detect(image)
-    best_fit = silhouette_fit(best) if best is not None else -1.0
-    if best_fit >= min_fit or np.isnan(best_fit):
-        return best
+    first = detect(image)
+    if first is None:
+        best, best_score = None, -1.0
+    else:
+        fit = silhouette_fit(first)
+        if fit >= min_fit or np.isnan(fit):
+            return first
+        best, best_score = first, seen_fit(first)
     for turn in TURNS[1:]:
         found = detect(turn_image(image, turn))
         if found is None:
             continue
         candidate = pose_turned_back(found, turn, (image.shape[1], image.shape[0]))
-        fit = silhouette_fit(candidate)
-        if fit > best_fit:
-            best, best_fit = candidate, fit
+        score = seen_fit(candidate)
+        if score > best_score:
+            best, best_score = candidate, score
     return best

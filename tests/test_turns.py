@@ -118,16 +118,18 @@ class TurnedModel:
     """Stand-in for the pose model: finds `truth` only in the image turned by `works_on`,
     a version with misplaced legs everywhere else; records the image shapes it was given."""
 
-    def __init__(self, truth: Pose, works_on: Turn, bad: Pose | None) -> None:
+    def __init__(
+        self, truth: Pose, works_on: Turn, bad: Pose | None, others: dict[Turn, Pose] | None = None
+    ) -> None:
         self.truth, self.works_on, self.bad = truth, works_on, bad
+        self.others = others or {}  # what it finds in these turns instead of `bad`
         self.calls: list[Turn] = []
 
     def __call__(self, image: np.ndarray) -> Pose | None:
         turn = next(t for t in TURNS if np.array_equal(image, turn_image(self.original, t)))
         self.calls.append(turn)
-        if turn == self.works_on:
-            return seen_in_turned_image(self.truth, turn)
-        return None if self.bad is None else seen_in_turned_image(self.bad, turn)
+        found = self.truth if turn == self.works_on else self.others.get(turn, self.bad)
+        return None if found is None else seen_in_turned_image(found, turn)
 
     @property
     def original(self) -> np.ndarray:
@@ -177,6 +179,16 @@ def test_detect_best_keeps_the_turn_that_fits(works_on: Turn) -> None:
     assert model.calls == list(TURNS)
     np.testing.assert_allclose(best.xy, truth.xy, atol=1e-9)
     assert best.image_size == truth.image_size
+
+
+def test_detect_best_prefers_a_skeleton_the_model_saw_over_an_equal_fit_it_guessed() -> None:
+    truth = prone_pose(prone_press_up())
+    guessed = truth.replace(visibility=np.full(NUM_LANDMARKS, 0.2))  # the same points, unseen
+    assert silhouette_fit(guessed) == silhouette_fit(truth)
+    model = TurnedModel(truth, "zoomed_out", bad=legs_moved_onto_the_arms(truth), others={"mirror": guessed})
+    best = detect_best(model, model.original, min_fit=MIN_FIT)
+    assert best is not None
+    np.testing.assert_allclose(best.visibility, truth.visibility)
 
 
 def test_detect_best_stops_after_one_look_when_the_fit_is_good() -> None:
