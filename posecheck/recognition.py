@@ -82,8 +82,9 @@ def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: f
 
     Used when the legs are not all seen: the model often loses legs lying flat on the floor
     (feet towards the camera, dark trousers); the trunk and arms still show a press-up:
-    shoulders above the hips, hands ahead of the hips on the side of the head, hips hardly
-    higher than the hands.
+    shoulders above the hips, hands below the shoulders (holding them up) and ahead of the
+    hips on the side of the head, hips hardly higher than the hands.  Hands raised overhead
+    (a chair pose) hold nothing up.
     """
     s = body.settings
     hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
@@ -94,11 +95,13 @@ def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: f
     if legs_seen or not wrists or not np.isfinite(trunk) or shoulder[1] >= hip[1]:
         return False
     wrist = max(wrists, key=lambda w: w[1])  # the lower hand rests on the floor
+    holds_up = wrist[1] > shoulder[1]
     head_side = np.sign(shoulder[0] - hip[0])
     hands_ahead = head_side != 0 and np.sign(wrist[0] - hip[0]) == head_side
     hip_above_hands = geo.ratio(wrist[1] - hip[1], trunk)
     return bool(
-        hands_ahead
+        holds_up
+        and hands_ahead
         and trunk_from_vertical_deg >= s.min_propped_trunk_deg
         and hip_above_hands <= s.max_propped_hip_height_ratio
     )

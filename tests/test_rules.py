@@ -792,6 +792,40 @@ def test_other_poses_are_no_exercise(name: str, facing: str) -> None:
     assert result.note == "no_exercise"
 
 
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(
+    "hidden",
+    [(L.LEFT_ANKLE, L.RIGHT_ANKLE, L.RIGHT_KNEE), (L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)],
+)
+def test_a_press_up_with_legs_partly_hidden_is_recognised_from_the_upper_body(
+    hidden: tuple[Landmark, ...], facing: str
+) -> None:
+    pose = make_pose(prone_press_up(), facing=facing, visibility=dict.fromkeys(hidden, 0.0))  # type: ignore[arg-type]
+    assert assess(pose, S).exercise == "prone_press_up"
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("hidden", [(L.RIGHT_KNEE, L.RIGHT_ANKLE), (L.LEFT_ANKLE, L.RIGHT_ANKLE)])
+@pytest.mark.parametrize("trunk_deg", [25.0, 40.0])
+def test_a_chair_pose_with_legs_partly_hidden_is_no_press_up(
+    trunk_deg: float, hidden: tuple[Landmark, ...], facing: str
+) -> None:
+    """With legs not all seen, a press-up is recognised from the upper body propped on the
+    hands; hands raised overhead hold nothing up (seen on a real chair-pose photo)."""
+    leg = LegAngles(hip_flex_deg=100.0, knee_flex_deg=100.0, ankle_deg=25.0)
+    arm = ArmAngles(shoulder_flex_deg=170.0)
+    chair = BodyAngles(
+        trunk_pitch_deg=trunk_deg,
+        neck_pitch_deg=trunk_deg / 2,
+        left_leg=leg,
+        right_leg=leg,
+        left_arm=arm,
+        right_arm=arm,
+    )
+    pose = make_pose(chair, facing=facing, visibility=dict.fromkeys(hidden, 0.0))  # type: ignore[arg-type]
+    assert assess(pose, S).exercise is None
+
+
 def test_exercise_override_skips_recognition() -> None:
     pose = make_pose(plank())
     assert assess(pose, S).exercise is None
