@@ -12,6 +12,7 @@ over every photo in ``labels.csv`` and prints:
 ``--misses`` lists every disagreement, to read the photos (never to tune per image).
 ``--mirror`` flips every photo left-right first: the rules must not care which way the person
 faces, so the figures should barely move (a check on how well they carry over to new photos).
+``--scale F`` resizes every photo by F first (e.g. 0.5): nor should they care about resolution.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import cv2
 
 from posecheck.config import load_settings
 from posecheck.errors import PosecheckError
@@ -51,6 +54,7 @@ def main() -> int:
     parser.add_argument("--model", default="full")
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
     parser.add_argument("--mirror", action="store_true", help="flip every photo left-right first")
+    parser.add_argument("--scale", type=float, default=1.0, help="resize every photo by this factor first")
     args = parser.parse_args()
 
     settings = load_settings(args.config)
@@ -72,6 +76,8 @@ def main() -> int:
                 continue
             if args.mirror:
                 image = turn_image(image, "mirror")
+            if args.scale != 1.0:
+                image = cv2.resize(image, None, fx=args.scale, fy=args.scale, interpolation=cv2.INTER_AREA)
             _, result = analyse_photo(estimator, image, settings)
             found += result.person_found
             got = result.exercise if result.person_found else "no person"
