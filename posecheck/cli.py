@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from posecheck import __version__
+from posecheck import NATIVE_LOGS_ENV, __version__
 from posecheck.errors import PosecheckError
 
 COMMANDS = ("photo", "video", "live", "models")
@@ -44,7 +44,7 @@ def quiet_ffmpeg_logs() -> None:
     where posecheck already says in one line what went wrong.  OpenCV reads this variable when
     it opens its first video, so it is set before any work; ``POSECHECK_NATIVE_LOGS=1`` (as for
     MediaPipe's lines) or an explicit ``OPENCV_FFMPEG_LOGLEVEL`` keeps them."""
-    if not os.environ.get("POSECHECK_NATIVE_LOGS"):
+    if not os.environ.get(NATIVE_LOGS_ENV):
         os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
 
 

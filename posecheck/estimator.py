@@ -36,6 +36,7 @@ from typing import Any, Literal
 import cv2
 import numpy as np
 
+from posecheck import NATIVE_LOGS_ENV
 from posecheck.errors import ModelError
 from posecheck.imageio import to_bgr8
 from posecheck.landmarks import NUM_LANDMARKS, Pose
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 RunningMode = Literal["image", "video"]
 RUNNING_MODES: tuple[RunningMode, ...] = ("image", "video")
-NATIVE_LOGS_ENV = "POSECHECK_NATIVE_LOGS"
 # Set once any estimator in this process has found a person (see `PoseEstimator.detect`).
 _native_warnings_done = threading.Event()
 
