@@ -726,9 +726,12 @@ def downward_dog(pitch_deg: float = 135.0) -> BodyAngles:
     )
 
 
-def deep_squat(trunk_deg: float = 35.0) -> BodyAngles:
-    leg = LegAngles(hip_flex_deg=120.0, knee_flex_deg=130.0, ankle_deg=30.0)
-    arm = ArmAngles(shoulder_flex_deg=90.0)
+def deep_squat(
+    trunk_deg: float = 35.0, hip_deg: float = 120.0, knee_deg: float = 130.0, arms_deg: float = 90.0
+) -> BodyAngles:
+    """Hips low on bent knees, arms forward (``arms_deg`` 90) or overhead (~170: a chair pose)."""
+    leg = LegAngles(hip_flex_deg=hip_deg, knee_flex_deg=knee_deg, ankle_deg=30.0)
+    arm = ArmAngles(shoulder_flex_deg=arms_deg)
     return BodyAngles(
         trunk_pitch_deg=trunk_deg,
         neck_pitch_deg=trunk_deg / 2,
@@ -812,16 +815,7 @@ def test_a_chair_pose_with_legs_partly_hidden_is_no_press_up(
 ) -> None:
     """With legs not all seen, a press-up is recognised from the upper body propped on the
     hands; hands raised overhead hold nothing up (seen on a real chair-pose photo)."""
-    leg = LegAngles(hip_flex_deg=100.0, knee_flex_deg=100.0, ankle_deg=25.0)
-    arm = ArmAngles(shoulder_flex_deg=170.0)
-    chair = BodyAngles(
-        trunk_pitch_deg=trunk_deg,
-        neck_pitch_deg=trunk_deg / 2,
-        left_leg=leg,
-        right_leg=leg,
-        left_arm=arm,
-        right_arm=arm,
-    )
+    chair = deep_squat(trunk_deg, hip_deg=100.0, knee_deg=100.0, arms_deg=170.0)
     pose = make_pose(chair, facing=facing, visibility=dict.fromkeys(hidden, 0.0))  # type: ignore[arg-type]
     assert assess(pose, S).exercise is None
 
