@@ -71,11 +71,11 @@ LOWER_LEG_PARTS: tuple[BodyPart, ...] = ("knee", "ankle", "heel", "foot_index")
 
 
 def misplaced_leg(pose: Pose, min_segment_ratio: float) -> Side | None:
-    """The leg drawn somewhere else than on a leg, judged by its proportions, or None.
+    """The leg the model drew where no leg is, told by its proportions; None when both fit.
 
     Lying down, the model may fold the far leg up beside the hips: its thigh and shin then
-    come out a third as long as the other leg's.  A leg pointing at the camera looks short too, but
-    only in one segment (the thigh of a front knee, the shin of a rear one), so both must be.
+    come out a third as long as the other leg's.  A leg pointing at the camera looks short
+    too, but in one segment only (the thigh of a front knee, the shin of a rear one).
     """
     thighs = [geo.distance(pose[sided(side, "hip")], pose[sided(side, "knee")]) for side in SIDES]
     shins = [geo.distance(pose[sided(side, "knee")], pose[sided(side, "ankle")]) for side in SIDES]

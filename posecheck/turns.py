@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from posecheck.landmarks import SKELETON_EDGES, Landmark, Pose
+from posecheck.landmarks import SIDES, SKELETON_EDGES, Landmark, Pose, sided
 
 Turn = Literal["none", "mirror", "clockwise", "counterclockwise", "zoomed_out"]
 TURNS: tuple[Turn, ...] = ("none", "mirror", "clockwise", "counterclockwise", "zoomed_out")
@@ -31,11 +31,9 @@ _INSIDE = 0.5  # mask value from which a pixel belongs to the person
 _GRID_CELLS = 160  # the silhouette is sampled on a grid this many cells along its long side
 _POINTS_PER_EDGE = 9
 _NEAR_SKELETON_TORSOS = 0.35  # a silhouette pixel this close to a bone (in torso lengths) is explained
-_BODY_JOINTS = tuple(
-    Landmark[f"{side}_{part}"]
-    for side in ("LEFT", "RIGHT")
-    for part in ("SHOULDER", "ELBOW", "WRIST", "HIP", "KNEE", "ANKLE")
-)
+_BODY_JOINTS = [
+    sided(side, part) for side in SIDES for part in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+]
 # Zoomed out = this fraction of the long side added on every side, edge pixels repeated.  The
 # pose detector places its crop badly on a person who fills the photo or touches its edge
 # (a head cut off at the top, feet at the side); room around them fixes that.  On three of the
@@ -165,7 +163,7 @@ def silhouette_fit(pose: Pose) -> float:
 def seen_fit(pose: Pose) -> float:
     """`silhouette_fit` times the mean visibility of the limb and trunk joints: a skeleton
     the model itself marks as unseen explains the silhouette with guesses."""
-    return silhouette_fit(pose) * float(np.mean(pose.visibility[list(_BODY_JOINTS)]))
+    return silhouette_fit(pose) * float(np.mean(pose.visibility[_BODY_JOINTS]))
 
 
 def detect_best(
