@@ -21,10 +21,13 @@ import numpy as np
 import pytest
 
 from posecheck import modelstore
+from posecheck.config import DEFAULT_SETTINGS
 from posecheck.errors import InputError, ModelError
 from posecheck.estimator import PoseEstimator
 from posecheck.imageio import load_image
 from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose
+from posecheck.pipeline import analyse_photo
+from posecheck.turns import pose_turned_back, silhouette_fit, turn_image
 
 pytestmark = pytest.mark.model
 
@@ -269,3 +272,24 @@ def test_an_inference_converted_later_is_unchanged_by_later_runs() -> None:
     np.testing.assert_array_equal(late.xy, at_once.xy)
     np.testing.assert_array_equal(late.mask, at_once.mask)
     assert late.mask.max() > 0.5  # a person is in it
+
+
+def test_the_second_look_finds_the_legs_a_cobra_photo_hides_from_the_first(
+    estimator: PoseEstimator, shared_data: Path
+) -> None:
+    """C1_vyt_08 (head cut off at the top): the first look lays the legs along the arms; the
+    zoomed-out look (`turns.detect_best`) finds them, its folded far leg is set aside
+    (`metrics.misplaced_leg`), and the photo is judged a cobra with the pelvis on the floor."""
+    image = load_image(shared_data / "photos" / "C1_vyt_08.png")
+    first = estimator.detect(image, 0.0)
+    assert first is not None
+    assert silhouette_fit(first) < DEFAULT_SETTINGS.min_photo_silhouette_fit
+    found = estimator.detect(turn_image(image, "zoomed_out"), 0.0)
+    assert found is not None
+    zoomed = pose_turned_back(found, "zoomed_out", (image.shape[1], image.shape[0]))
+    assert silhouette_fit(zoomed) > silhouette_fit(first) + 0.1
+    _, result = analyse_photo(estimator, image)
+    assert result.exercise == "prone_press_up"
+    assert result.unseen  # the folded far leg
+    pelvis = result.check("pelvis_on_floor")
+    assert pelvis is not None and pelvis.status == "pass"
