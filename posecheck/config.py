@@ -117,6 +117,14 @@ class Settings:
     max_lunge_front_knee_deg: float = _setting(
         160.0, 90.0, 180.0, "lunge if the front knee is bent at least this much (hip-knee-ankle angle)"
     )
+    max_lunge_shin_tilt_deg: float = _setting(
+        50.0,
+        0.0,
+        90.0,
+        "lunge only while the front shin is within this of vertical: further, the foot lies far ahead "
+        "of the knee, which no lunge does but a leg the model lays along the arms of someone lying down "
+        "does (dev lunges up to 31 deg, such misplaced legs 65)",
+    )
     max_kneeling_knee_height_ratio: float = _setting(
         0.45,
         0.0,

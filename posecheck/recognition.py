@@ -1,6 +1,7 @@
 """Which exercise is being done, from one pose: a short decision list on body shape.
 
-1. A lunge shape (knees on either side of the hips, front knee bent) seen from the side: a
+1. A lunge shape (knees on either side of the hips, front knee bent over a shin that stands
+   rather than lies) seen from the side: a
    kneeling lunge when the rear knee is at the floor, otherwise a standing lunge.  Seen from
    the front, a wide stance is not taken for a lunge.
 2. Lying (a leg flat on the floor, or the upper body propped on the hands with the hips at
@@ -28,6 +29,7 @@ class Shape:
     trunk_from_vertical_deg: float
     stance_ratio: float
     front_knee_deg: float
+    front_shin_tilt_deg: float
     rear_knee_deg: float
     rear_knee_height_ratio: float
     chest_lift_deg: float
@@ -56,6 +58,7 @@ def body_shape(body: m.Body, o: m.Orientation) -> Shape:
         trunk_from_vertical_deg=trunk,
         stance_ratio=stance,
         front_knee_deg=m.front_knee_angle(body, o).value,
+        front_shin_tilt_deg=m.front_shin_tilt(body, o).value,
         rear_knee_deg=m.rear_knee_angle(body, o).value,
         rear_knee_height_ratio=m.rear_knee_height(body, o).value,
         chest_lift_deg=m.chest_lift(body, o).value,
@@ -113,7 +116,11 @@ def recognize(body: m.Body, o: m.Orientation) -> str | None:
     shape = body_shape(body, o)
     if not np.isfinite(shape.trunk_from_vertical_deg):
         return None
-    lunge_shape = o.front is not None and shape.stance_ratio >= s.min_lunge_stance_ratio
+    lunge_shape = (
+        o.front is not None
+        and shape.stance_ratio >= s.min_lunge_stance_ratio
+        and abs(shape.front_shin_tilt_deg) <= s.max_lunge_shin_tilt_deg
+    )
     if lunge_shape and shape.front_knee_deg <= s.max_lunge_front_knee_deg:
         if not o.width_ratio <= s.max_lunge_width_ratio:
             return None  # a wide stance seen from the front

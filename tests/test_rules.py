@@ -657,8 +657,10 @@ def test_one_short_segment_is_a_leg_towards_the_camera_not_a_misplaced_one(
 @pytest.mark.parametrize("facing", FACINGS)
 def test_a_folded_far_leg_does_not_make_a_cobra_a_lunge(facing: str) -> None:
     pose = leg_shortened(prone_pose(prone_press_up(), facing), "right", 0.3, 0.3, folded=True)
-    taken_at_face_value = assess(pose, replace(S, min_leg_segment_ratio=0.0))
+    # (a lying shin is no lunge either: only with that rule off too does it read as one)
+    taken_at_face_value = assess(pose, replace(S, min_leg_segment_ratio=0.0, max_lunge_shin_tilt_deg=90.0))
     assert taken_at_face_value.exercise == "kneeling_lunge"
+    assert assess(pose, replace(S, min_leg_segment_ratio=0.0)).exercise == "prone_press_up"
     result = assess(pose, S)
     assert result.exercise == "prone_press_up"
     assert result.check("pelvis_on_floor").status == "pass"  # type: ignore[union-attr]
@@ -767,6 +769,23 @@ def test_assess_recognises_the_exercise(
     from posecheck.exercises import EXERCISES
 
     assert tuple(c.id for c in result.checks) == EXERCISES[exercise].checks
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+@pytest.mark.parametrize(("step", "lunge"), [(-5.0, True), (+5.0, False)])
+def test_a_front_shin_far_from_vertical_is_no_lunge(
+    facing: str, sign: float, step: float, lunge: bool
+) -> None:
+    """A front foot far ahead of (or behind) the knee is no lunge; the model draws that when
+    it lays a leg along the arms of someone lying down."""
+    tilt = sign * (S.max_lunge_shin_tilt_deg + step)
+    pose = make_pose(kneeling_lunge("left", front_shin_deg=tilt), facing=facing)  # type: ignore[arg-type]
+    result = assess(pose, S)
+    assert (result.exercise == "kneeling_lunge") is lunge
+    if lunge:
+        knee = result.check("front_knee_over_ankle")
+        assert knee is not None and knee.value == pytest.approx(tilt, abs=DEG_TOL)
 
 
 def test_standing_posture_from_the_front() -> None:
