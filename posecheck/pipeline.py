@@ -76,8 +76,8 @@ def analyse_photo(
     estimator: Estimator, image_bgr: np.ndarray, settings: Any = None, exercise: str | None = None
 ) -> tuple[Pose | None, Assessment]:
     """The snapshot check of one image, as ``posecheck photo`` runs it: the landmarks (looked
-    for again in the mirrored and turned photo when they fit the person's silhouette poorly,
-    `posecheck.turns.detect_best`) and their assessment.
+    for again in the mirrored, turned and zoomed-out photo when they fit the person's
+    silhouette poorly, `posecheck.turns.detect_best`) and their assessment.
 
     Args:
         settings: thresholds (`posecheck.config.Settings`); None for the defaults.

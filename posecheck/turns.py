@@ -160,10 +160,12 @@ def silhouette_fit(pose: Pose) -> float:
     return float(np.mean(inside)) * explained
 
 
-def seen_fit(pose: Pose) -> float:
-    """`silhouette_fit` times the mean visibility of the limb and trunk joints: a skeleton
-    the model itself marks as unseen explains the silhouette with guesses."""
-    return silhouette_fit(pose) * float(np.mean(pose.visibility[_BODY_JOINTS]))
+def seen_fit(pose: Pose, fit: float | None = None) -> float:
+    """`silhouette_fit` (``fit`` when already known) times the mean visibility of the limb and
+    trunk joints: a skeleton the model itself marks as unseen explains the silhouette with
+    guesses."""
+    fit = silhouette_fit(pose) if fit is None else fit
+    return fit * float(np.mean(pose.visibility[_BODY_JOINTS]))
 
 
 def detect_best(
@@ -182,7 +184,7 @@ def detect_best(
         fit = silhouette_fit(first)
         if fit >= min_fit or np.isnan(fit):
             return first
-        best, best_score = first, seen_fit(first)
+        best, best_score = first, seen_fit(first, fit)
     for turn in TURNS[1:]:
         found = detect(turn_image(image, turn))
         if found is None:
