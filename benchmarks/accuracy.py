@@ -3,12 +3,20 @@
 Runs exactly what ``posecheck photo`` runs (bundled model, default settings or ``--config``)
 over every photo in ``labels.csv`` and prints:
 
-* person found, and exercise recognised (``accept`` lists other acceptable answers);
-* a confusion table of the exercise recognition by label category;
-* per labelled check (front_knee_over_ankle, trunk_upright, rear_leg_straight) the agreement
-  with the label, among photos recognised as an exercise that has the check;
-* ``pelvis_on_floor`` on cobra (C1, should pass) and upward-dog (C2, should fail) photos.
+* person found, and exercise recognised (``accept`` lists other acceptable answers), overall
+  and per label category, with a confusion table;
+* per labelled check the balanced accuracy (mean of the pass and the fail recall, where both
+  occur; ``unknown`` counts as wrong), among photos recognised as an exercise that has the
+  check; ``pelvis_on_floor`` on every cobra (C1, should pass) and upward-dog (C2, should fail);
+* beside each plain figure the **leave-one-source-out** figure: every threshold that is fitted
+  from the labels (``labelled.FITTED``, see ``calibrate.py``) is fitted again without one
+  source (a ``repo``, joined with every ``group=`` of ``note``: frames of one video or one
+  person are never split) and judged on that source alone; the verdicts of all the left-out
+  sources are pooled.  A plain figure well above its cross-validated one means a threshold
+  fits the photos rather than the poses.
 
+The model output (the final pose after the second look) is cached per photo under ``--cache``
+(default ``/tmp/calib/cache``), so a second run takes seconds.
 ``--misses`` lists every disagreement, to read the photos (never to tune per image).
 ``--mirror`` flips every photo left-right first: the rules must not care which way the person
 faces, so the figures should barely move (a check on how well they carry over to new photos).
@@ -18,33 +26,57 @@ faces, so the figures should barely move (a check on how well they carry over to
 from __future__ import annotations
 
 import argparse
-import csv
+import logging
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import cv2
+from benchmarks.labelled import (
+    DEFAULT_CACHE,
+    EXPECTED,
+    FITTED,
+    Outcome,
+    Row,
+    cached_poses,
+    check_pair,
+    exercise_right,
+    fold_settings,
+    judge,
+    load_rows,
+    score,
+    sweep,
+)
+from posecheck.config import Settings, load_settings
+from posecheck.landmarks import Pose
 
-from posecheck.config import load_settings
-from posecheck.errors import PosecheckError
-from posecheck.estimator import PoseEstimator
-from posecheck.imageio import load_image
-from posecheck.pipeline import analyse_photo
-from posecheck.turns import turn_image
+CHECKS = (
+    "front_knee_over_ankle",
+    "trunk_upright",
+    "rear_leg_straight",
+    "pelvis_on_floor",
+    "hollow_back",
+    "forward_head",
+    "plumb_line",
+)
 
-EXPECTED = {
-    "A": "kneeling_lunge",
-    "B": "standing_lunge",
-    "C1": "prone_press_up",
-    "C2": "prone_press_up",
-    "D": "standing_posture",
-    "N": None,
-}
-LABELLED_CHECKS = ("front_knee_over_ankle", "trunk_upright", "rear_leg_straight")
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
+
+def cross_validated_outcomes(
+    rows: list[Row], poses: dict[str, Pose | None], settings: Settings
+) -> dict[str, Outcome]:
+    """Every photo judged with the fitted thresholds fitted on the other sources only."""
+    sweeps = [sweep(f, rows, poses, settings) for f in FITTED]
+    outcomes: dict[str, Outcome] = {}
+    for source in sorted({r.source for r in rows}):
+        fold = fold_settings([r for r in rows if r.source != source], sweeps, settings)
+        outcomes.update(judge([r for r in rows if r.source == source], poses, fold))
+    return outcomes
+
+
+def _figure(value: float, count: int) -> str:
+    return f"{value:6.1%} ({count:3})" if count else f"{'-':>6} (  0)"
 
 
 def main() -> int:
@@ -52,78 +84,67 @@ def main() -> int:
     parser.add_argument("data", type=Path, help="folder with labels.csv and photos/")
     parser.add_argument("--config", help="settings TOML to evaluate instead of the defaults")
     parser.add_argument("--model", default="full")
+    parser.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help="folder for the cached model output"
+    )
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
+    parser.add_argument("--no-cv", action="store_true", help="plain figures only")
     parser.add_argument("--mirror", action="store_true", help="flip every photo left-right first")
     parser.add_argument("--scale", type=float, default=1.0, help="resize every photo by this factor first")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     settings = load_settings(args.config)
-    with (args.data / "labels.csv").open(newline="", encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if Path(r["file"]).suffix.lower() in IMAGE_SUFFIXES]
-
-    confusion: Counter[tuple[str, str]] = Counter()
-    agreement: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    misses: list[str] = []
-    found = recognised = 0
+    rows = load_rows(args.data)
     started = time.perf_counter()
-    with PoseEstimator(args.model, mode="image") as estimator:
-        for row in rows:
-            category, name = row["category"], row["file"]
-            try:
-                image = load_image(args.data / name)
-            except PosecheckError as error:
-                print(f"skip {name}: {error}", file=sys.stderr)
-                continue
-            if args.mirror:
-                image = turn_image(image, "mirror")
-            if args.scale != 1.0:
-                image = cv2.resize(image, None, fx=args.scale, fy=args.scale, interpolation=cv2.INTER_AREA)
-            _, result = analyse_photo(estimator, image, settings)
-            found += result.person_found
-            got = result.exercise if result.person_found else "no person"
-            confusion[(category, str(got))] += 1
-            # "accept" lists other acceptable answers, e.g. "prone_press_up|null".
-            extra = {None if a == "null" else a for a in row["accept"].split("|") if a}
-            accepted = {EXPECTED[category], *extra}
-            if result.exercise in accepted:
-                recognised += 1
-            else:
-                misses.append(f"exercise  {name}: {got} (expected {EXPECTED[category]})")
-            for check_id in LABELLED_CHECKS:
-                check = result.check(check_id)
-                if row[check_id] and check is not None:
-                    agreement[check_id][0] += check.status == row[check_id]
-                    agreement[check_id][1] += 1
-                    if check.status != row[check_id]:
-                        misses.append(
-                            f"{check_id}  {name}: {check.status} {check.value:.1f} (label {row[check_id]})"
-                        )
-            pelvis = result.check("pelvis_on_floor")
-            if category in ("C1", "C2"):
-                wanted = "pass" if category == "C1" else "fail"
-                ok = pelvis is not None and pelvis.status == wanted
-                agreement["pelvis_on_floor"][0] += ok
-                agreement["pelvis_on_floor"][1] += 1
-                if not ok:
-                    value = f"{pelvis.status} {pelvis.value:.3f}" if pelvis else "not judged"
-                    misses.append(f"pelvis_on_floor  {name}: {value} (expected {wanted})")
-    total = sum(confusion.values())
+    poses = cached_poses(
+        rows, args.data, settings, model=args.model, cache=args.cache, mirror=args.mirror, scale=args.scale
+    )
+    rows = [r for r in rows if r.file in poses]
+    plain = judge(rows, poses, settings)
+    cv = {} if args.no_cv else cross_validated_outcomes(rows, poses, settings)
     elapsed = time.perf_counter() - started
 
-    print(f"photos: {total}   ({elapsed:.0f} s, model {estimator.model_name})")
-    print(f"person found:        {found}/{total} = {found / total:.1%}")
-    print(f"exercise recognised: {recognised}/{total} = {recognised / total:.1%}")
+    total = len(rows)
+    found = sum(o.person_found for o in plain.values())
+    print(f"photos: {total}   ({elapsed:.0f} s, model {args.model}, sources {len({r.source for r in rows})})")
+    print(f"person found: {found}/{total} = {found / total:.1%}")
+    header = f"{'':28}{'plain':>13}{'leave-one-source-out':>24}"
+    print("\n" + header)
+
+    def line(name: str, subset: list[Row], objective: str) -> None:
+        p = _figure(*score(subset, plain, objective))
+        c = _figure(*score(subset, cv, objective)) if cv else ""
+        print(f"  {name:26}{p:>13}{c:>24}")
+
+    line("exercise recognised", rows, "exercise")
+    for category in EXPECTED:
+        line(f"  category {category}", [r for r in rows if r.category == category], "exercise")
+    print("balanced accuracy of the checks (photos where judged)")
+    for check_id in CHECKS:
+        line(check_id, rows, check_id)
+        for category in EXPECTED:
+            subset = [r for r in rows if r.category == category and check_id in r.labels]
+            if subset and len({r.category for r in rows if check_id in r.labels}) > 1:
+                line(f"  category {category}", subset, check_id)
+
+    confusion = Counter((r.category, str(plain[r.file].exercise)) for r in rows)
     answers = sorted({got for _, got in confusion})
-    print("\nconfusion (rows: label category, columns: recognised exercise)")
+    print("\nconfusion, plain (rows: label category, columns: recognised exercise)")
     print(f"{'':4}" + "".join(f"{a[:16]:>17}" for a in answers))
     for category in EXPECTED:
         print(f"{category:4}" + "".join(f"{confusion[(category, a)] or '':>17}" for a in answers))
-    print("\nagreement with labels (photos where the check was judged)")
-    for check_id, (agree, count) in agreement.items():
-        print(f"  {check_id:24} {agree:3}/{count:<3} = {agree / count:.1%}")
     if args.misses:
-        print("\ndisagreements:")
-        print("\n".join(f"  {m}" for m in misses))
+        print("\ndisagreements (plain):")
+        for row in rows:
+            outcome = plain[row.file]
+            if not exercise_right(row, outcome):
+                print(f"  exercise  {row.file}: {outcome.exercise} (expected {EXPECTED[row.category]})")
+            for check_id in CHECKS:
+                pair = check_pair(row, outcome, check_id)
+                if pair and pair[0] != pair[1]:
+                    value = outcome.checks.get(check_id, ("", float("nan")))[1]
+                    print(f"  {check_id}  {row.file}: {pair[1]} {value:.3g} (label {pair[0]})")
     return 0
 
 
