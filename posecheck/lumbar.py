@@ -1,0 +1,212 @@
+"""The lumbar hollow of the back's outline, from the person-segmentation mask ("flèche lombaire").
+
+Clinicians measure a hollow back (lumbar lordosis) from the side with a plumb line that
+touches the back at the thoracic curve and at the sacrum: the *flèche lombaire* (lumbar
+sagittal arrow) is how far the deepest point of the lower back lies in front of that line.
+`lumbar_hollow` does the same on the silhouette:
+
+1. The trunk axis runs from the hip midpoint to the shoulder midpoint (length ``L`` pixels).
+   At stations along it (from a little below the hips, where the buttocks are, to just
+   below the shoulders) the mask is walked outward from the axis towards the **back**
+   (away from the facing direction) until it ends: that is the back's outline.
+2. The line touching the outline from behind at the thoracic and the sacral/buttock curves
+   is the upper convex hull of those outline points (a bitangent, like the plumb line).
+3. The depth of the hollow is the largest distance of the outline in front of that line,
+   in the lumbar part of the trunk, divided by ``L``.
+
+Coordinates are image pixels (x right, y down).  ``facing`` is +1 when the person's front
+points to image-right, -1 to image-left (`posecheck.metrics.Orientation`).  The outline
+positions ``t`` along the trunk are fractions of ``L`` from the hip midpoint (0) to the
+shoulder midpoint (1); negative ``t`` is below the hips.
+
+Numpy only.  The result says why it could not measure (`BackCurve.problem`): no mask, an
+axis outside the silhouette, or an outline that does not look like a back (loose
+clothing, arms or objects behind the back make it jump or bulge far from the trunk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+# Where the outline is sampled along the trunk, in trunk lengths from the hip midpoint.
+# The buttocks' most posterior point lies about level with the hip joint centres; the
+# thoracic curve's apex (T6-T8) about a third of the trunk below the shoulders.  Above
+# ~0.85 the scapulae and arms take over; below ~-0.15 the thigh of a lunge's rear leg.
+OUTLINE_LOW_T = -0.15
+OUTLINE_HIGH_T = 0.85
+OUTLINE_STATIONS = 41
+# The lumbar part of the trunk, where the deepest point of the hollow is looked for
+# (L1-L5 lie between the iliac crests, ~0.2 above the hip joints, and ~0.55).
+LUMBAR_LOW_T = 0.05
+LUMBAR_HIGH_T = 0.65
+# How far from the axis the back can plausibly be (the trunk's half-depth is 0.2-0.3 L).
+MAX_REACH_RATIO = 0.7
+# Fraction of stations that must find an outline.
+MIN_OUTLINE_FRACTION = 0.8
+MASK_THRESHOLD = 0.5
+
+Problem = Literal["no_mask", "no_outline", "irregular"]
+
+
+@dataclass(frozen=True, eq=False)
+class BackCurve:
+    """The measured hollow of the lower back and where it was measured.
+
+    Attributes:
+        depth_ratio: depth of the hollow behind the touching line, in trunk lengths
+            (>= 0; NaN when not measured).
+        upper: (2,) pixel point where the line touches the thoracic curve.
+        lower: (2,) pixel point where the line touches the sacral/buttock curve.
+        deepest: (2,) pixel point of the outline deepest in front of the line.
+        foot: (2,) foot of the perpendicular from ``deepest`` on the line.
+        outline: (N, 2) pixel points of the back outline (stations where it was found).
+        problem: why nothing was measured, or None.
+    """
+
+    depth_ratio: float
+    upper: np.ndarray
+    lower: np.ndarray
+    deepest: np.ndarray
+    foot: np.ndarray
+    outline: np.ndarray
+    problem: Problem | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.problem is None and bool(np.isfinite(self.depth_ratio))
+
+
+_NOWHERE = np.array([np.nan, np.nan])
+
+
+def _unknown(problem: Problem, outline: np.ndarray | None = None) -> BackCurve:
+    empty = np.zeros((0, 2)) if outline is None else outline
+    return BackCurve(float("nan"), _NOWHERE, _NOWHERE, _NOWHERE, _NOWHERE, empty, problem)
+
+
+def sample_mask(mask: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Bilinear samples of ``mask`` at pixel positions ``xy`` (..., 2); 0 outside the image."""
+    h, w = mask.shape[:2]
+    x, y = xy[..., 0], xy[..., 1]
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1) & np.isfinite(x) & np.isfinite(y)
+    xc = np.clip(np.nan_to_num(x), 0, w - 1)
+    yc = np.clip(np.nan_to_num(y), 0, h - 1)
+    x0 = np.minimum(np.floor(xc).astype(np.intp), w - 2 if w > 1 else 0)
+    y0 = np.minimum(np.floor(yc).astype(np.intp), h - 2 if h > 1 else 0)
+    x1, y1 = np.minimum(x0 + 1, w - 1), np.minimum(y0 + 1, h - 1)
+    fx, fy = xc - x0, yc - y0
+    m = mask.astype(np.float64, copy=False)
+    top = m[y0, x0] * (1 - fx) + m[y0, x1] * fx
+    bottom = m[y1, x0] * (1 - fx) + m[y1, x1] * fx
+    return np.where(inside, top * (1 - fy) + bottom * fy, 0.0)
+
+
+def back_outline(
+    mask: np.ndarray, axis_points: np.ndarray, back_dir: np.ndarray, reach_px: float
+) -> np.ndarray:
+    """Distance (pixels) from each axis point to the silhouette's edge towards ``back_dir``.
+
+    The mask is walked outward from the axis point; the edge is where it first drops below
+    `MASK_THRESHOLD` (sub-pixel, linearly interpolated).  NaN where the axis point is not
+    inside the silhouette or the edge is farther than ``reach_px``.
+    """
+    step = 0.5
+    offsets = np.arange(0.0, reach_px + step, step)
+    samples = axis_points[:, None, :] + offsets[None, :, None] * back_dir[None, None, :]
+    values = sample_mask(mask, samples)  # (stations, steps)
+    outside = values < MASK_THRESHOLD
+    first = np.where(outside.any(axis=1), outside.argmax(axis=1), -1)
+    distances = np.full(len(axis_points), np.nan)
+    for i, k in enumerate(first):
+        if k <= 0:  # axis outside the silhouette (k == 0) or no edge within reach (k == -1)
+            continue
+        inner, outer = values[i, k - 1], values[i, k]
+        frac = (inner - MASK_THRESHOLD) / (inner - outer) if inner > outer else 0.0
+        distances[i] = offsets[k - 1] + frac * step
+    return distances
+
+
+def _upper_hull(s: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Indices of the upper convex hull of points (s, d), s increasing (monotone chain)."""
+    hull: list[int] = []
+    for i in range(len(s)):
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            cross = (s[b] - s[a]) * (d[i] - d[a]) - (d[b] - d[a]) * (s[i] - s[a])
+            if cross >= 0:  # b lies on or below the line a -> i: not on the upper hull
+                hull.pop()
+            else:
+                break
+        hull.append(i)
+    return np.array(hull, dtype=np.intp)
+
+
+def lumbar_hollow(
+    mask: np.ndarray | None,
+    hip: np.ndarray,
+    shoulder: np.ndarray,
+    facing: int,
+    *,
+    max_jump_ratio: float = 0.08,
+) -> BackCurve:
+    """The depth of the lumbar hollow of the back's outline, in trunk lengths.
+
+    Args:
+        mask: (H, W) person-segmentation mask in [0, 1], or None.
+        hip, shoulder: (2,) pixel midpoints of the hips and shoulders (the trunk axis).
+        facing: +1 the person's front points image-right, -1 image-left.
+        max_jump_ratio: an outline stepping more than this (in trunk lengths) between
+            neighbouring stations does not look like a back (`BackCurve.problem` is
+            ``"irregular"``): loose clothing, an arm or an object behind the back.
+    """
+    if mask is None:
+        return _unknown("no_mask")
+    hip = np.asarray(hip, dtype=np.float64)
+    shoulder = np.asarray(shoulder, dtype=np.float64)
+    axis = shoulder - hip
+    length = float(np.hypot(axis[0], axis[1]))
+    if facing == 0 or not (np.isfinite(length) and length >= 4.0):
+        return _unknown("no_outline")
+    up = axis / length
+    # The two perpendiculars of the trunk axis; the back is the one pointing against ``facing``.
+    back = np.array([up[1], -up[0]])
+    if back[0] * facing > 0:
+        back = -back
+    t = np.linspace(OUTLINE_LOW_T, OUTLINE_HIGH_T, OUTLINE_STATIONS)
+    axis_points = hip[None, :] + (t * length)[:, None] * up[None, :]
+    d = back_outline(mask, axis_points, back, MAX_REACH_RATIO * length) / length
+    found = np.isfinite(d)
+    outline = axis_points[found] + (d[found] * length)[:, None] * back[None, :]
+    if found.mean() < MIN_OUTLINE_FRACTION:
+        return _unknown("no_outline", outline)
+    s, d = t[found], d[found]
+    if np.abs(np.diff(d)).max(initial=0.0) > max_jump_ratio:
+        return _unknown("irregular", outline)
+    hull = _upper_hull(s, d)
+    line = np.interp(s, s[hull], d[hull])
+    depth = line - d
+    lumbar = (s >= LUMBAR_LOW_T) & (s <= LUMBAR_HIGH_T)
+    if not lumbar.any():
+        return _unknown("no_outline", outline)
+    i = int(np.flatnonzero(lumbar)[np.argmax(depth[lumbar])])
+    # The hull vertices on either side of the deepest point: where the line touches.
+    right = int(np.searchsorted(s[hull], s[i], side="left"))
+    right = min(max(right, 1), len(hull) - 1)
+    lo, hi = hull[right - 1], hull[right]
+    if s[i] == s[hi] and right + 1 < len(hull):
+        lo, hi = hull[right], hull[right + 1]
+
+    def pixel(t_: float, d_: float) -> np.ndarray:
+        return hip + t_ * length * up + d_ * length * back
+
+    return BackCurve(
+        depth_ratio=float(max(depth[i], 0.0)),
+        upper=pixel(s[hi], d[hi]),
+        lower=pixel(s[lo], d[lo]),
+        deepest=pixel(s[i], d[i]),
+        foot=pixel(s[i], line[i]),
+        outline=outline,
+    )
