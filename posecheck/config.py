@@ -234,6 +234,36 @@ class Settings:
     max_level_tilt_deg: float = _setting(
         3.0, 0.0, 45.0, "shoulders_level / hips_level: tilt of the shoulder or hip line (front view)"
     )
+    # --- hollow back (posecheck.lumbar) ------------------------------------------------
+    max_lumbar_depth_ratio: float = _setting(
+        0.10,
+        0.0,
+        0.5,
+        "hollow_back, standing: depth of the lumbar hollow behind the line touching the back at the thoracic "
+        "and sacral/buttock curves, in trunk lengths (shoulder to hip joint centres). Published norm: the "
+        "'fleche lombaire' (lumbar sagittal arrow: depth of the lumbar curve behind a plumb line touching the "
+        "thoracic apex, Stagnara's sagittal-arrow examination; reliability e.g. Allier & Monnet, "
+        "Kinesither Rev 2013) is taught as normal up to about 40-50 mm in adults. Assumption: an adult trunk "
+        "of 0.50 m (BodyShape.trunk) turns 50 mm into 0.10; the silhouette's line touches the buttocks, a "
+        "little behind the sacrum, so the upper end of the range is used. Not fitted to the photos",
+    )
+    max_lunge_lumbar_depth_ratio: float = _setting(
+        0.10,
+        0.0,
+        0.5,
+        "hollow_back in the kneeling and standing lunge (sagging into the back while stretching): the same "
+        "norm as standing (max_lumbar_depth_ratio); the seed text asks for a back kept straight with the "
+        "navel pulled in, so the stretch gets no extra allowance",
+    )
+    max_lumbar_jump_ratio: float = _setting(
+        0.08,
+        0.0,
+        1.0,
+        "hollow_back: a back outline stepping more than this (trunk lengths) between neighbouring points "
+        "1/40 trunk apart does not look like a back (loose clothing, an arm or a bag behind it) -> unknown. "
+        "A real back's outline changes by < 0.02 per step (mannequin, dev photos); a hand or loose jacket "
+        "behind the back by 0.1-0.3",
+    )
 
 
 DEFAULT_SETTINGS = Settings()

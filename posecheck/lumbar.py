@@ -31,17 +31,25 @@ from typing import Literal
 
 import numpy as np
 
+from posecheck.metrics import Body, Orientation
+
 # Where the outline is sampled along the trunk, in trunk lengths from the hip midpoint.
-# The buttocks' most posterior point lies about level with the hip joint centres; the
-# thoracic curve's apex (T6-T8) about a third of the trunk below the shoulders.  Above
-# ~0.85 the scapulae and arms take over; below ~-0.15 the thigh of a lunge's rear leg.
-OUTLINE_LOW_T = -0.15
+# Standing, the buttocks' most posterior point lies a little below the hip joint centres, so
+# the outline starts below them; in a lunge the rear thigh extends backward from the hip and
+# the outline below the hip is the thigh, so it starts at the hips.  The thoracic curve's
+# apex (T6-T8) lies about a third of the trunk below the shoulders; above ~0.85 the
+# scapulae and arms take over.
+STANDING_LOW_T = -0.15
+LUNGE_LOW_T = 0.0
 OUTLINE_HIGH_T = 0.85
-OUTLINE_STATIONS = 41
+# Outline points per trunk length.
+STATIONS_PER_TRUNK = 40
 # The lumbar part of the trunk, where the deepest point of the hollow is looked for
 # (L1-L5 lie between the iliac crests, ~0.2 above the hip joints, and ~0.55).
 LUMBAR_LOW_T = 0.05
 LUMBAR_HIGH_T = 0.65
+# The outline must reach at least this high for the line to touch the thoracic curve.
+MIN_THORACIC_T = 0.6
 # How far from the axis the back can plausibly be (the trunk's half-depth is 0.2-0.3 L).
 MAX_REACH_RATIO = 0.7
 # Fraction of stations that must find an outline.
@@ -144,12 +152,30 @@ def _upper_hull(s: np.ndarray, d: np.ndarray) -> np.ndarray:
     return np.array(hull, dtype=np.intp)
 
 
+def _back_run(s: np.ndarray, d: np.ndarray, max_jump_ratio: float) -> slice | None:
+    """The stretch of the outline around the lumbar part without jumps, or None.
+
+    Hair hanging down the upper back or a rear thigh below the buttocks make the outline
+    jump; the part between the jumps is the back, and it must reach from the sacral curve
+    (`LUMBAR_LOW_T`) up to the thoracic curve (`MIN_THORACIC_T`) to carry the line.
+    """
+    cuts = np.flatnonzero(np.abs(np.diff(d)) > max_jump_ratio) + 1
+    bounds = np.concatenate([[0], cuts, [len(s)]])
+    centre = int(np.searchsorted(s, (LUMBAR_LOW_T + LUMBAR_HIGH_T) / 2))
+    k = int(np.searchsorted(bounds, centre, side="right")) - 1
+    start, stop = int(bounds[k]), int(bounds[min(k + 1, len(bounds) - 1)])
+    if stop - start < 3 or s[start] > LUMBAR_LOW_T or s[stop - 1] < MIN_THORACIC_T:
+        return None
+    return slice(start, stop)
+
+
 def lumbar_hollow(
     mask: np.ndarray | None,
     hip: np.ndarray,
     shoulder: np.ndarray,
     facing: int,
     *,
+    low_t: float = STANDING_LOW_T,
     max_jump_ratio: float = 0.08,
 ) -> BackCurve:
     """The depth of the lumbar hollow of the back's outline, in trunk lengths.
@@ -158,6 +184,8 @@ def lumbar_hollow(
         mask: (H, W) person-segmentation mask in [0, 1], or None.
         hip, shoulder: (2,) pixel midpoints of the hips and shoulders (the trunk axis).
         facing: +1 the person's front points image-right, -1 image-left.
+        low_t: where the outline starts, in trunk lengths above the hips (`STANDING_LOW_T`,
+            `LUNGE_LOW_T`).
         max_jump_ratio: an outline stepping more than this (in trunk lengths) between
             neighbouring stations does not look like a back (`BackCurve.problem` is
             ``"irregular"``): loose clothing, an arm or an object behind the back.
@@ -175,7 +203,7 @@ def lumbar_hollow(
     back = np.array([up[1], -up[0]])
     if back[0] * facing > 0:
         back = -back
-    t = np.linspace(OUTLINE_LOW_T, OUTLINE_HIGH_T, OUTLINE_STATIONS)
+    t = np.linspace(low_t, OUTLINE_HIGH_T, round((OUTLINE_HIGH_T - low_t) * STATIONS_PER_TRUNK) + 1)
     axis_points = hip[None, :] + (t * length)[:, None] * up[None, :]
     d = back_outline(mask, axis_points, back, MAX_REACH_RATIO * length) / length
     found = np.isfinite(d)
@@ -183,8 +211,10 @@ def lumbar_hollow(
     if found.mean() < MIN_OUTLINE_FRACTION:
         return _unknown("no_outline", outline)
     s, d = t[found], d[found]
-    if np.abs(np.diff(d)).max(initial=0.0) > max_jump_ratio:
+    run = _back_run(s, d, max_jump_ratio)
+    if run is None:
         return _unknown("irregular", outline)
+    s, d = s[run], d[run]
     hull = _upper_hull(s, d)
     line = np.interp(s, s[hull], d[hull])
     depth = line - d
@@ -209,4 +239,19 @@ def lumbar_hollow(
         deepest=pixel(s[i], d[i]),
         foot=pixel(s[i], line[i]),
         outline=outline,
+    )
+
+
+def back_curve(body: Body, o: Orientation, *, lunge: bool = False) -> BackCurve:
+    """`lumbar_hollow` of a pose: its mask, hip and shoulder midpoints and facing direction.
+
+    ``lunge``: the rear thigh extends behind the hips, so the outline starts at the hips.
+    """
+    return lumbar_hollow(
+        body.pose.mask,
+        body.mid("hip", o.near),
+        body.mid("shoulder", o.near),
+        o.facing,
+        low_t=LUNGE_LOW_T if lunge else STANDING_LOW_T,
+        max_jump_ratio=body.settings.max_lumbar_jump_ratio,
     )

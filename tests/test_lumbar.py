@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from posecheck.lumbar import lumbar_hollow, sample_mask
+from posecheck.landmarks import Pose
+from posecheck.lumbar import back_curve, lumbar_hollow, sample_mask
+from posecheck.synth import body as sb
+from posecheck.synth.body import make_pose
+from posecheck.synth.render import render_sample, render_silhouette
 
 TRUNK_PX = 200.0
 HIP = np.array([300.0, 330.0])
@@ -54,7 +59,10 @@ def flat_back_with_hollow(depth: float) -> Callable[[np.ndarray], np.ndarray]:
 def curved_back(hollow: float) -> Callable[[np.ndarray], np.ndarray]:
     """Thoracic and buttock curves, and a lumbar hollow of ``hollow`` between them."""
     return lambda t: (
-        0.22 + 0.05 * np.exp(-(((t - 0.65) / 0.18) ** 2)) + 0.07 * np.exp(-((t / 0.12) ** 2)) - hollow * _hump(t)
+        0.22
+        + 0.05 * np.exp(-(((t - 0.65) / 0.18) ** 2))
+        + 0.07 * np.exp(-((t / 0.12) ** 2))
+        - hollow * _hump(t)
     )
 
 
@@ -82,7 +90,7 @@ def test_depth_rises_with_the_hollow_on_a_curved_back() -> None:
     for hollow in (0.0, 0.02, 0.04, 0.06, 0.08):
         mask, hip, shoulder = trunk_mask(curved_back(hollow))
         depths.append(lumbar_hollow(mask, hip, shoulder, facing=1).depth_ratio)
-    assert all(b > a for a, b in zip(depths, depths[1:], strict=False))
+    assert np.all(np.diff(depths) > 0)
     # the buttock and thoracic curves alone make a shallow hollow; each 0.02 adds about 0.02
     assert np.diff(depths) == pytest.approx(np.full(4, 0.02), abs=0.006)
 
@@ -128,7 +136,77 @@ def test_something_sticking_out_behind_the_back_does_not_look_like_a_back() -> N
     assert lumbar_hollow(mask, hip, shoulder, facing=1).problem == "irregular"
 
 
+def test_hair_down_the_upper_back_is_cut_off_and_the_back_below_measured() -> None:
+    """A ponytail over the shoulder blades makes the outline jump above the thoracic curve."""
+
+    def with_hair(t: np.ndarray) -> np.ndarray:
+        return np.where(t > 0.75, 0.45, curved_back(0.05)(t))
+
+    mask, hip, shoulder = trunk_mask(with_hair)
+    reference, _, _ = trunk_mask(curved_back(0.05))
+    curve = lumbar_hollow(mask, hip, shoulder, facing=1)
+    assert curve.known
+    assert curve.depth_ratio == pytest.approx(
+        lumbar_hollow(reference, hip, shoulder, facing=1).depth_ratio, abs=0.01
+    )
+
+
+def test_hair_down_to_the_lower_back_hides_the_thoracic_curve() -> None:
+    def with_long_hair(t: np.ndarray) -> np.ndarray:
+        return np.where(t > 0.5, 0.45, curved_back(0.05)(t))
+
+    mask, hip, shoulder = trunk_mask(with_long_hair)
+    assert lumbar_hollow(mask, hip, shoulder, facing=1).problem == "irregular"
+
+
 def test_mask_sampling_is_bilinear_and_zero_outside() -> None:
     mask = np.array([[0.0, 1.0], [0.0, 1.0]], dtype=np.float32)
     points = np.array([[0.25, 0.0], [0.5, 1.0], [-1.0, 0.0], [0.0, 5.0], [np.nan, 0.0]])
     assert sample_mask(mask, points) == pytest.approx([0.25, 0.5, 0.0, 0.0, 0.0])
+
+
+# --- the rendered mannequin with a lumbar-curve parameter ------------------------------
+
+MANNEQUIN_HOLLOWS_M = (0.0, 0.02, 0.04, 0.06)
+CAMERA = sb.Camera(distance_m=2.6, height_m=0.9)
+
+
+def _mannequin_depth(angles: sb.BodyAngles, pose: Pose, mask: np.ndarray) -> float:
+    from posecheck.config import DEFAULT_SETTINGS
+    from posecheck.metrics import Body, orientation
+
+    body = Body(pose.replace(mask=mask), DEFAULT_SETTINGS)
+    lunge = angles.left_leg != angles.right_leg
+    return back_curve(body, orientation(body, DEFAULT_SETTINGS), lunge=lunge).depth_ratio
+
+
+@pytest.mark.parametrize(
+    "angles",
+    [sb.standing(), sb.kneeling_lunge(arms="hanging"), sb.standing_lunge()],
+    ids=["standing", "kneeling", "standing-lunge"],
+)
+def test_the_rendered_lumbar_curve_deepens_the_measured_hollow(angles: sb.BodyAngles) -> None:
+    """On the renderer's exact silhouette each 2 cm of hollow adds about 2 cm / 0.5 m = 0.04."""
+    depths = []
+    for hollow in MANNEQUIN_HOLLOWS_M:
+        bent = replace(angles, lumbar_hollow_m=hollow)
+        silhouette = render_silhouette(bent, CAMERA, supersample=1)
+        depths.append(_mannequin_depth(bent, make_pose(bent, camera=CAMERA), silhouette))
+    assert np.all(np.diff(depths) > 0.015), depths
+    assert depths[0] < 0.08 and depths[-1] > 0.12  # neutral below the default limit, hollow above
+
+
+@pytest.mark.model
+def test_the_models_mask_sees_the_rendered_lumbar_curve(estimator) -> None:  # type: ignore[no-untyped-def]
+    import cv2
+
+    measured, truth = [], []
+    for hollow in MANNEQUIN_HOLLOWS_M:
+        bent = replace(sb.standing(), lumbar_hollow_m=hollow)
+        image, true_pose = render_sample(bent, CAMERA)
+        pose = estimator.detect(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), 0.0)
+        assert pose is not None and pose.mask is not None
+        measured.append(_mannequin_depth(bent, pose, pose.mask))
+        truth.append(_mannequin_depth(bent, true_pose, render_silhouette(bent, CAMERA)))
+    assert np.all(np.diff(measured) > 0), measured
+    assert np.abs(np.subtract(measured, truth)).max() < 0.035

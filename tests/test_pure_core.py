@@ -24,6 +24,7 @@ PURE_CORE = (
     "posecheck.config",
     "posecheck.temporal",
     "posecheck.turns",
+    "posecheck.lumbar",
     "posecheck.assess",
     "posecheck.results",
     "posecheck.messages",

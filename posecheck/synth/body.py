@@ -97,6 +97,8 @@ class BodyShape:
 
 
 DEFAULT_SHAPE = BodyShape()
+# The waist's centre above the hip centre, in trunk lengths (the lumbar spine, L3 or so).
+WAIST_HEIGHT = 0.4
 
 
 # --------------------------------------------------------------------------- angles
@@ -125,7 +127,9 @@ class BodyAngles:
     """A whole-body posture; see the module docstring for every convention.
 
     ``pelvis_height_m`` None means "the lowest contact point touches the floor"; a number
-    places the hip centre at that height above the floor.
+    places the hip centre at that height above the floor.  ``lumbar_hollow_m`` draws the
+    lower back in: the mannequin's waist moves this far forward (a hollow back; the belly
+    goes forward with it).  It changes no landmark, only the body's outline.
     """
 
     trunk_pitch_deg: float = 0.0
@@ -138,6 +142,7 @@ class BodyAngles:
     pelvis_roll_deg: float = 0.0
     shoulder_roll_deg: float = 0.0
     pelvis_height_m: float | None = None
+    lumbar_hollow_m: float = 0.0
 
     def leg(self, side: Side) -> LegAngles:
         return self.left_leg if side == "left" else self.right_leg
@@ -200,6 +205,10 @@ def _raw_skeleton(angles: BodyAngles, shape: BodyShape) -> tuple[np.ndarray, dic
     sh_c = hip_c + shape.trunk * trunk_dir
     j["hip_centre"], j["shoulder_centre"], j["trunk_dir"] = hip_c, sh_c, trunk_dir
     j["body_front"] = _sag(alpha_trunk - 90.0)
+    # The lumbar part of the trunk (the mannequin's waist), drawn in by a hollow back.
+    j["waist_centre"] = (
+        hip_c + WAIST_HEIGHT * shape.trunk * trunk_dir + angles.lumbar_hollow_m * j["body_front"]
+    )
 
     def lateral(roll_deg: float) -> np.ndarray:
         r = math.radians(roll_deg)

@@ -103,7 +103,7 @@ def mannequin(sk: Skeleton, shape: BodyShape = DEFAULT_SHAPE, style: Style = Sty
     chest_axes = _frame(j["shoulder_lateral"], trunk)
     prims.append(Ellipsoid(sh_c - 0.15 * trunk, chest_axes, np.array(shape.chest_radii), style.shirt))
     waist_axes = _frame((j["shoulder_lateral"] + j["pelvis_lateral"]) / 2, trunk)
-    prims.append(Ellipsoid(hip_c + 0.2 * trunk, waist_axes, np.array(shape.waist_radii), style.shirt))
+    prims.append(Ellipsoid(j["waist_centre"], waist_axes, np.array(shape.waist_radii), style.shirt))
     pelvis_axes = _frame(j["pelvis_lateral"], trunk)
     prims.append(Ellipsoid(hip_c + 0.02 * trunk, pelvis_axes, np.array(shape.pelvis_radii), style.trousers))
     # neck and head
@@ -396,6 +396,40 @@ def render(
     return render_sample(angles, camera, facing=facing, shape=shape, style=style, supersample=supersample)[0]
 
 
+# Body white, everything else black, no shading: the rendered image is the true silhouette.
+_SILHOUETTE = Style(
+    skin=(255, 255, 255),
+    shirt=(255, 255, 255),
+    trousers=(255, 255, 255),
+    shoes=(255, 255, 255),
+    hair=(255, 255, 255),
+    ear=(255, 255, 255),
+    eyes=(255, 255, 255),
+    lips=(255, 255, 255),
+    wall=(0, 0, 0),
+    floor=(0, 0, 0),
+    ambient=1.0,
+    key=0.0,
+    fill=0.0,
+    rim_darkening=0.0,
+    contact_shadow=0.0,
+)
+
+
+def render_silhouette(
+    angles: BodyAngles,
+    camera: Camera | None = None,
+    *,
+    facing: Facing = "right",
+    shape: BodyShape = DEFAULT_SHAPE,
+    supersample: int = 2,
+) -> np.ndarray:
+    """The true person-segmentation mask of `render` with the same arguments: (H, W) float32
+    in [0, 1], the fraction of each pixel the body covers (``supersample`` rays per side)."""
+    image = render(angles, camera, facing=facing, shape=shape, style=_SILHOUETTE, supersample=supersample)
+    return (image[..., 0] / 255.0).astype(np.float32)
+
+
 def save_png(image_rgb: np.ndarray, path: str | Path) -> None:
     """Write an RGB image (Pillow imported here only)."""
     from PIL import Image
@@ -411,5 +445,6 @@ __all__ = [
     "render",
     "render_image",
     "render_sample",
+    "render_silhouette",
     "save_png",
 ]
