@@ -363,7 +363,7 @@ def _stages(clip: Path, model: str, tmp: Path) -> dict[str, Any]:
 
 
 def worker(mode: str, clip: Path, model: str, tmp: Path) -> dict[str, Any]:
-    common = ["--model", model]
+    common = ["--model", model, "--no-history"]  # a benchmark is no session of a person
     if mode == "bare":
         return _bare(clip, model)
     if mode == "estimator":

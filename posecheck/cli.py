@@ -15,7 +15,7 @@ from typing import NoReturn
 from posecheck import NATIVE_LOGS_ENV, __version__
 from posecheck.errors import PosecheckError
 
-COMMANDS = ("photo", "video", "live", "models")
+COMMANDS = ("photo", "video", "live", "models", "history")
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

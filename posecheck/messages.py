@@ -188,3 +188,13 @@ def text(key: str, lang: Lang = "en") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["en"]
+
+
+def _merge_report_messages() -> None:
+    from posecheck.report_messages import REPORT_MESSAGES
+
+    for key, entry in REPORT_MESSAGES.items():
+        MESSAGES[key] = {"en": entry["en"], "nl": entry["nl"]}
+
+
+_merge_report_messages()

@@ -6,6 +6,8 @@ test reuses it.  Tests that need ../shared/data skip cleanly on a clone without 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +18,10 @@ if TYPE_CHECKING:
     from posecheck.estimator import PoseEstimator
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# Every session posecheck runs stores its summary in the history database under
+# $XDG_DATA_HOME; tests (and the commands they start) must never write to the real home.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="posecheck-tests-data-")
 
 
 @pytest.fixture(scope="session")

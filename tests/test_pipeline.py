@@ -314,7 +314,7 @@ def test_video_command_on_a_synthetic_clip(tmp_path: Path) -> None:
     assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 20
     assert (int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))) == SIZE
     assert len(report.read_text().splitlines()) == 21
-    assert "20/20 frames" in done.stderr
+    assert "20/20" in done.stderr.splitlines()[-1]  # the progress bar's last line
 
 
 def test_video_command_bad_outputs_fail_before_work(tmp_path: Path) -> None:
@@ -404,24 +404,6 @@ def test_command_modules_import_light() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "mediapipe" not in done.stdout and "matplotlib" not in done.stdout
-
-
-def test_progress_bar_lines() -> None:
-    import io
-
-    from posecheck.commands.video import Progress
-
-    stream = io.StringIO()
-    progress = Progress(100, stream=stream, log_interval_s=0.0)
-    for _ in range(100):
-        progress.update()
-    progress.close()
-    last = stream.getvalue().splitlines()[-1]
-    assert "100/100 frames" in last and "fps" in last and "left" in last
-    unknown = io.StringIO()
-    bar = Progress(None, stream=unknown, log_interval_s=0.0)
-    bar.update(5)
-    assert "5 frames" in unknown.getvalue()
 
 
 @pytest.mark.model

@@ -28,6 +28,19 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         "--model", default="full", help="pose model: lite, full (bundled), heavy or a .task file"
     )
     parser.add_argument("--config", metavar="FILE.toml", help="threshold overrides (see docs)")
+    add_history_arguments(parser)
+
+
+def add_history_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--person``, ``--history PATH``, ``--no-history``: where the session's summary goes."""
+    group = parser.add_argument_group("history (posecheck history shows it)")
+    group.add_argument("--person", metavar="NAME", default="", help="whose session this is (default: none)")
+    group.add_argument(
+        "--history",
+        metavar="PATH",
+        help="history database (default: $XDG_DATA_HOME/posecheck/history.sqlite)",
+    )
+    group.add_argument("--no-history", action="store_true", help="do not store this session's summary")
 
 
 def check_distinct_paths(input_path: str | None, *outputs: str | None) -> None:
@@ -42,6 +55,30 @@ def check_distinct_paths(input_path: str | None, *outputs: str | None) -> None:
         if key in seen:
             raise UsageError(f"output {out} is the same file as {seen[key]}; choose another name")
         seen[key] = f"output {out}"
+
+
+def save_history(args: argparse.Namespace, report: Any, command: str, complete: bool = True) -> bool:
+    """Store a finished session's summary in the history (unless ``--no-history``).
+
+    ``report`` is a `posecheck.report.Report` or a `posecheck.history.SessionTally` (anything
+    with ``summary(complete)``).  Call it after the session's own report is written: a
+    damaged or locked database prints one line on stderr and returns False, it never raises.
+    """
+    if getattr(args, "no_history", False):
+        return True
+    from posecheck.history import HistoryError, store_session
+
+    try:
+        store_session(
+            report.summary(complete=complete),
+            command=command,
+            person=getattr(args, "person", "") or "",
+            path=getattr(args, "history", None),
+        )
+    except HistoryError as error:
+        print(f"posecheck: error: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def finish(report: Any, report_file: Any, ended: str, complete: bool) -> None:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish
+from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish, save_history
 from posecheck.errors import UsageError
 from posecheck.exercises import EXERCISE_CHOICES
 from posecheck.messages import LANGS, text
@@ -164,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
+    from posecheck.history import SessionTally
     from posecheck.memory import release_big_buffers
     from posecheck.pipeline import FrameAnalyzer, Outputs, run_live, stop_on_signals
     from posecheck.render import OverlayRenderer
@@ -186,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
         inputs = [args.camera] if is_file else []
         sink = VideoSink(args.record, source.fps, inputs=inputs) if args.record else None
         report = Report(source=str(args.camera), lang=args.lang)
+        tally = SessionTally(source=str(args.camera))
         window = None
         ended, complete, frames = "error", False, 0
         try:
@@ -195,8 +197,8 @@ def run(args: argparse.Namespace) -> int:
                     renderer=OverlayRenderer(args.lang, mirror=args.mirror),
                     sink=sink,
                     # Keep per-frame results only when a report was asked for: a live
-                    # session may run for hours.
-                    report=report if report_file is not None else None,
+                    # session may run for hours.  The history's counts need no frames.
+                    report=report if report_file is not None else tally,
                     report_file=report_file,
                     lang=args.lang,
                     source_name=str(args.camera),
@@ -222,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
                 sink.close()
             source.close()
             finish(report, report_file, ended, complete)
+    stored = save_history(args, report if report_file is not None else tally, "live", complete)
     figures = report.extra.get("live", {})
     latency = figures.get("latency_ms", {})
     print(
@@ -237,4 +240,4 @@ def run(args: argparse.Namespace) -> int:
             f"posecheck: error: camera {args.camera} was lost; the session so far was saved", file=sys.stderr
         )
         return 1
-    return 0
+    return 0 if stored else 1

@@ -13,88 +13,90 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from typing import IO, Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish
+from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish, save_history
+from posecheck.errors import UsageError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "video",
-        help="analyse a recorded video: annotated copy and report",
+        help="analyse recorded videos: annotated copies and reports",
         description=(
             "Analyse every frame of a video: recognise the exercise and front leg, check the form, "
             "write an annotated copy (-o) and a report with per-check pass shares, holds per side and "
-            "plots (--report .json, .csv or .html)."
+            "plots (--report .json, .csv or .html). With several videos or a directory, --out-dir OUT "
+            "writes OUT/<name>.mp4, .html and .json for each and OUT/index.html and OUT/index.csv; "
+            "inputs finished in an earlier run are skipped."
         ),
     )
-    parser.add_argument("input", metavar="IN", help="a video file OpenCV can read")
+    parser.add_argument("input", metavar="IN", nargs="+", help="video files or directories of videos")
     parser.add_argument("-o", "--output", metavar="OUT.mp4", help="write the annotated video here")
     parser.add_argument("--report", metavar="R.json|R.csv|R.html", help="write a report here")
+    parser.add_argument("--out-dir", metavar="OUT", help="many videos: write every output into OUT")
+    parser.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="with --out-dir: N videos at once (default 1)"
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="with --out-dir: run the videos on this Dask scheduler (pip install 'posecheck[dask]')",
+    )
     add_common_arguments(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
 
 
-class Progress:
-    """A small progress bar on stderr: frames, fps, time left.  No dependency on tqdm.
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
 
-    On a terminal it redraws one line (at most ``1 / interval_s`` times a second); when
-    stderr is a file or pipe it prints a line every ``log_interval_s`` instead.
+
+@dataclass
+class Outcome:
+    """How one video's analysis ended: ``ended`` as in `posecheck.pipeline.RunResult`."""
+
+    report: Any
+    ended: str
+    complete: bool
+    exit_code: int = 0  # 128 + the signal number when a signal stopped it
+
+    @property
+    def frames(self) -> int:
+        return len(self.report.frames)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.report.summary(self.complete, self.ended)  # type: ignore[no-any-return]
+
+
+def analyse(
+    input_path: str,
+    *,
+    output: str | None = None,
+    reports: Sequence[str] = (),
+    lang: str = "en",
+    model: str = "full",
+    exercise: str = "auto",
+    config: str | None = None,
+    extra: dict[str, Any] | None = None,
+    on_start: Callable[[int | None], None] | None = None,
+    on_frame: Callable[[], None] | None = None,
+) -> Outcome:
+    """Analyse one video: the annotated MP4 at ``output`` and every report in ``reports``
+    (the first is also rewritten periodically), finalised even when the run is cut short.
+
+    Args:
+        extra: entries added to the report summary (the batch's content hashes).
+        on_start: called with the frame count (None when unknown) once the input is open.
+        on_frame: called after every frame (progress).
     """
-
-    def __init__(
-        self,
-        total: int | None,
-        stream: IO[str] | None = None,
-        interval_s: float = 0.25,
-        log_interval_s: float = 10.0,
-    ) -> None:
-        self.total = total
-        self.stream = stream if stream is not None else sys.stderr
-        self.done = 0
-        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._interval = interval_s if self._tty else log_interval_s
-        self._start = time.monotonic()
-        self._last = 0.0
-        self._drawn = False
-
-    def line(self) -> str:
-        elapsed = max(time.monotonic() - self._start, 1e-9)
-        fps = self.done / elapsed
-        if self.total:
-            share = min(1.0, self.done / self.total)
-            bar = "#" * int(share * 24)
-            left = (self.total - self.done) / fps if fps > 0 else float("nan")
-            eta = time.strftime("%M:%S", time.gmtime(left)) if left == left else "--:--"  # noqa: PLR0124 - NaN check
-            return f"{bar:<24} {self.done}/{self.total} frames {100 * share:3.0f}% {fps:5.1f} fps {eta} left"
-        return f"{self.done} frames {fps:5.1f} fps"
-
-    def update(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self._last >= self._interval:
-            self._last = now
-            self._write()
-
-    def _write(self) -> None:
-        if self._tty:
-            self.stream.write("\r" + self.line() + "\x1b[K")
-        else:
-            self.stream.write(self.line() + "\n")
-        self.stream.flush()
-        self._drawn = True
-
-    def close(self) -> None:
-        if self._drawn or self.done:
-            self._write()
-            if self._tty:
-                self.stream.write("\n")
-            self.stream.flush()
-
-
-def run(args: argparse.Namespace) -> int:
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
@@ -103,53 +105,169 @@ def run(args: argparse.Namespace) -> int:
     from posecheck.report import Report, ReportFile
     from posecheck.video import VideoSink, open_source
 
-    settings = load_settings(args.config)
-    exercise = exercise_id(args.exercise)
-    check_distinct_paths(args.input, args.output, args.report)
-    report_file = ReportFile(args.report) if args.report else None
+    settings = load_settings(config)
+    check_distinct_paths(input_path, output, *reports)
+    report_files = [ReportFile(path) for path in reports]
     with stop_on_signals() as stop:
-        source = open_source(args.input)
-        sink = VideoSink(args.output, source.fps, inputs=[args.input]) if args.output else None
-        report = Report(source=args.input, lang=args.lang)
-        progress = None if args.quiet else Progress(source.frame_count)
+        source = open_source(input_path)
+        sink = VideoSink(output, source.fps, inputs=[input_path]) if output else None
+        report = Report(source=input_path, lang=lang, extra=dict(extra or {}))
         ended, complete = "error", False
         try:
-            with PoseEstimator(model=args.model, mode="video") as estimator:
+            if on_start is not None:
+                on_start(source.frame_count)
+            with PoseEstimator(model=model, mode="video") as estimator:
                 report.model = estimator.model_name
                 outputs = Outputs(
-                    renderer=OverlayRenderer(args.lang) if sink is not None else None,
+                    renderer=OverlayRenderer(lang) if sink is not None else None,
                     sink=sink,
                     report=report,
-                    report_file=report_file,
-                    lang=args.lang,
-                    source_name=args.input,
+                    report_file=report_files[0] if report_files else None,
+                    lang=lang,
+                    source_name=input_path,
                     model_name=estimator.model_name,
-                    on_frame=None if progress is None else lambda _analysis: progress.update(),
+                    on_frame=None if on_frame is None else lambda _analysis: on_frame(),
                 )
-                analyzer = FrameAnalyzer(estimator, settings, exercise)
+                analyzer = FrameAnalyzer(estimator, settings, exercise_id(exercise))
                 result = run_video(source, analyzer, outputs, stop)
                 ended, complete = result.ended, result.complete
         finally:
-            if progress is not None:
-                progress.close()
             if sink is not None:
                 sink.close()
             source.close()
-            finish(report, report_file, ended, complete)
-    if ended == "interrupted":
+            for report_file in report_files:
+                finish(report, report_file, ended, complete)
+    return Outcome(report, ended, complete, stop.exit_code if ended == "interrupted" else 0)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.out_dir is not None:
+        return _run_many(args)
+    if len(args.input) > 1 or Path(args.input[0]).is_dir():
+        raise UsageError("several videos or a directory need --out-dir OUT (one output folder for all)")
+    if args.jobs != 1 or args.dask:
+        raise UsageError("--jobs and --dask go with --out-dir")
+    input_path = args.input[0]
+    bar = _FrameBar(args.quiet)
+    try:
+        outcome = analyse(
+            input_path,
+            output=args.output,
+            reports=[args.report] if args.report else [],
+            lang=args.lang,
+            model=args.model,
+            exercise=args.exercise,
+            config=args.config,
+            on_start=bar.start,
+            on_frame=bar.update,
+        )
+    finally:
+        bar.close()
+    if outcome.ended == "interrupted":
         where = f"; the annotated video so far is in {args.output}" if args.output else ""
-        print(f"posecheck: interrupted after {len(report.frames)} frames{where}", file=sys.stderr)
-        return stop.exit_code
-    if ended == "input_broken":
+        print(f"posecheck: interrupted after {outcome.frames} frames{where}", file=sys.stderr)
+        return outcome.exit_code
+    stored = save_history(args, outcome.report, "video", outcome.complete)
+    if outcome.ended == "input_broken":
         print(
-            f"posecheck: error: {args.input} broke off after {len(report.frames)} frames (damaged or "
+            f"posecheck: error: {input_path} broke off after {outcome.frames} frames (damaged or "
             "truncated file); the results so far were saved",
             file=sys.stderr,
         )
         return 1
     if not args.quiet:
-        _print_summary(report)
-    return 0
+        _print_summary(outcome.report)
+    return 0 if stored else 1
+
+
+class _FrameBar:
+    """The one-video progress bar (tqdm on stderr): frames, fps, time left."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+
+    def start(self, total: int | None) -> None:
+        if not self.quiet:
+            from tqdm import tqdm
+
+            # On a terminal the bar redraws; into a file or pipe, a line every 10 s.
+            tty = sys.stderr.isatty()
+            self.bar = tqdm(
+                total=total or None, unit="frame", dynamic_ncols=True, mininterval=0.1 if tty else 10
+            )
+
+    def update(self) -> None:
+        if self.bar is not None:
+            self.bar.update()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _run_many(args: argparse.Namespace) -> int:
+    """``--out-dir``: every input into OUT, an index, exit 1 if any failed."""
+    from posecheck import batch
+
+    if args.output or args.report:
+        raise UsageError("with --out-dir the outputs are OUT/<name>.mp4|.html|.json; drop -o and --report")
+    if args.dask and args.jobs != 1:
+        raise UsageError("--jobs is for this machine; with --dask the cluster's workers decide")
+    inputs = batch.expand_inputs(args.input)
+    if not inputs:
+        raise UsageError("no video files found in " + " ".join(args.input))
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = batch.plan_jobs(
+        inputs, out_dir, lang=args.lang, model=args.model, exercise=args.exercise, config=args.config
+    )
+    board = batch.ProgressBoard(jobs, disable=args.quiet)
+    results: list[batch.JobResult] = []
+    try:
+        if args.dask:
+            finished = batch.run_dask(jobs, args.dask, board)
+        else:
+            finished = batch.run_local(jobs, min(args.jobs, len(jobs)), board)
+        for result in finished:
+            board.done(result)
+            results.append(result)
+    except KeyboardInterrupt:
+        board.close()
+        batch.write_index(out_dir, results, args.lang)
+        print(f"posecheck: interrupted after {len(results)} of {len(jobs)} videos", file=sys.stderr)
+        return 130
+    finally:
+        board.close()
+    csv_path, html_path = batch.write_index(out_dir, results, args.lang)
+    history_ok = all(
+        save_history(args, _Summary(r.summary), "video", r.summary.get("complete", False))
+        for r in results
+        if r.status == "done" and r.summary is not None
+    )
+    failed = [r for r in results if r.failed]
+    for result in failed:
+        where = "" if result.error.startswith(result.input) else f"{result.input}: "
+        print(f"posecheck: error: {where}{result.error}", file=sys.stderr)
+    done = sum(r.status == "done" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    if not args.quiet:
+        print(
+            f"{len(jobs)} videos: {done} analysed, {skipped} done earlier, {len(failed)} failed; "
+            f"index: {html_path} and {csv_path}"
+        )
+    return 1 if failed or not history_ok else 0
+
+
+@dataclass
+class _Summary:
+    """A finished job's summary, in the shape `save_history` reads."""
+
+    data: dict[str, Any]
+
+    def summary(self, complete: bool = True) -> dict[str, Any]:
+        return self.data
 
 
 def _print_summary(report: Any) -> None:
