@@ -17,7 +17,6 @@ from posecheck.exercises import EXERCISES
 from posecheck.landmarks import Landmark, Pose, Side
 from posecheck.recognition import recognize
 from posecheck.results import Assessment, CheckResult
-from posecheck.rules import RULES
 
 _HEAD = (
     Landmark.NOSE,
@@ -85,8 +84,8 @@ def assess(
         note = "not_visible" if cut_off else "no_exercise"
         return Assessment(True, None, orientation.view, None, (), note=note, unseen=body.misplaced)
     spec = EXERCISES[exercise_id]
-    checks = tuple(
-        _worded_for(spec.cues, RULES[check_id].evaluate(body, orientation)) for check_id in spec.checks
-    )
+    checks = tuple(_worded_for(spec.cues, rule.evaluate(body, orientation)) for rule in spec.checks)
     front = orientation.front if spec.has_front_leg else None
-    return Assessment(True, exercise_id, orientation.view, front, checks, unseen=body.misplaced)
+    return Assessment(
+        True, exercise_id, orientation.view, front, checks, unseen=body.misplaced, cue_order=spec.cue_order
+    )

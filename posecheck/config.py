@@ -265,6 +265,59 @@ class Settings:
         "behind the back by 0.1-0.3",
     )
 
+    def value(self, name: str) -> float:
+        """The setting ``name``: a field above, or one an exercise module declared
+        (`declare_setting`); KeyError names the valid settings when it is neither."""
+        if name in _FIELD_NAMES:
+            return float(getattr(self, name))
+        if name not in DECLARED:
+            raise KeyError(
+                f"unknown setting '{name}'; valid settings: {', '.join(sorted(all_setting_names()))}"
+            )
+        return float(self.__dict__.get("_declared", {}).get(name, DECLARED[name].default))
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A setting's default, allowed range and the reason for its default."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    doc: str
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(Settings))
+# Settings declared by exercise modules that live outside this package (e.g. a test's own
+# exercise), by name.  posecheck's own exercises keep theirs as fields of `Settings`.
+DECLARED: dict[str, SettingSpec] = {}
+
+
+def declare_setting(name: str, default: float, low: float, high: float, doc: str) -> None:
+    """Declare a setting for an exercise module outside this file: it is then read with
+    `Settings.value`, listed by `describe_settings` and settable from ``--config``."""
+    if name in _FIELD_NAMES:
+        raise ValueError(f"setting '{name}' is already a field of Settings")
+    if not (doc.strip() and low <= default <= high):
+        raise ValueError(f"setting '{name}' needs a reason and a default inside [{low}, {high}]")
+    DECLARED[name] = SettingSpec(name, float(default), float(low), float(high), doc)
+
+
+def setting_spec(name: str) -> SettingSpec:
+    """Default, range and reason of the setting ``name`` (KeyError when there is none)."""
+    for f in fields(Settings):
+        if f.name == name:
+            low, high = f.metadata["range"]
+            default = f.default
+            assert isinstance(default, float), name
+            return SettingSpec(name, default, float(low), float(high), f.metadata["doc"])
+    return DECLARED[name]
+
+
+def all_setting_names() -> list[str]:
+    return [f.name for f in fields(Settings)] + list(DECLARED)
+
 
 DEFAULT_SETTINGS = Settings()
 
@@ -272,27 +325,31 @@ DEFAULT_SETTINGS = Settings()
 def describe_settings() -> str:
     """A commented TOML document with every setting and its default (for users to copy)."""
     lines = ["# posecheck settings (defaults)"]
-    for f in fields(Settings):
-        low, high = f.metadata["range"]
-        lines.append(f"# {f.metadata['doc']} [{low}..{high}]")
-        lines.append(f"{f.name} = {f.default}")
+    for name in all_setting_names():
+        spec = setting_spec(name)
+        lines.append(f"# {spec.doc} [{spec.low}..{spec.high}]")
+        lines.append(f"{name} = {spec.default}")
     return "\n".join(lines) + "\n"
 
 
 def settings_from_mapping(values: dict[str, Any], origin: str = "config") -> Settings:
     """Validated `Settings` from a mapping of overrides."""
-    known = {f.name: f for f in fields(Settings)}
+    known = all_setting_names()
     changes: dict[str, float] = {}
     for key, value in values.items():
         if key not in known:
             raise UsageError(f"{origin}: unknown setting '{key}'; valid settings: {', '.join(sorted(known))}")
-        low, high = known[key].metadata["range"]
+        low, high = setting_spec(key).low, setting_spec(key).high
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise UsageError(f"{origin}: '{key}' must be a number in [{low}, {high}], got {value!r}")
         if not math.isfinite(value) or not low <= value <= high:
             raise UsageError(f"{origin}: '{key}' = {value} is out of range; allowed [{low}, {high}]")
         changes[key] = float(value)
-    return replace(DEFAULT_SETTINGS, **changes)
+    declared = {key: changes.pop(key) for key in list(changes) if key in DECLARED}
+    settings = replace(DEFAULT_SETTINGS, **changes)
+    if declared:
+        object.__setattr__(settings, "_declared", declared)  # read by `Settings.value`
+    return settings
 
 
 def load_settings(path: str | Path | None) -> Settings:
@@ -317,7 +374,7 @@ def load_settings(path: str | Path | None) -> Settings:
     if not isinstance(thresholds, dict):
         raise UsageError(f"{path}: 'thresholds' must be a table: write [thresholds] above the settings")
     values = dict(thresholds)
-    known = {f.name for f in fields(Settings)}
+    known = set(all_setting_names())
     for key, value in data.items():
         if isinstance(value, dict) and key not in known:
             raise UsageError(f"{path}: unknown table [{key}]; put settings at the top or under [thresholds]")

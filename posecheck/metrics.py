@@ -1,4 +1,6 @@
-"""Measurements on a `Pose`: the numbers the checks judge.
+"""Shared body geometry on a `Pose`: `Body`, `Orientation`, segment lengths and the measures
+more than one exercise uses.  Each exercise's own measures live in its module
+(`posecheck.exercises`); the conventions below hold for them too.
 
 Conventions (image pixels, x right, y down; degrees):
 
@@ -214,111 +216,6 @@ def _leg_ahead(body: Body, facing: int) -> Side | None:
     return None
 
 
-# --- lunges ------------------------------------------------------------------------------
-
-
-def front_shin_tilt(body: Body, o: Orientation) -> Measure:
-    """Front shin ankle->knee from vertical; positive = knee ahead of the ankle."""
-    if o.front is None:
-        return UNKNOWN
-    ankle, knee = sided(o.front, "ankle"), sided(o.front, "knee")
-    value = geo.tilt_from_vertical(body.point(ankle), body.point(knee), o.facing)
-    return Measure(value, (ankle, knee))
-
-
-def floor_y_under_front_foot(body: Body, front: Side) -> float:
-    """Image y of the floor: the lowest visible point of the front foot (it stands flat)."""
-    ys = [body.point(sided(front, part))[1] for part in ("heel", "foot_index", "ankle")]
-    ys = [y for y in ys if np.isfinite(y)]
-    return max(ys) if ys else NAN
-
-
-def rear_knee_height(body: Body, o: Orientation) -> Measure:
-    """Rear knee height above the floor (through the front foot), in rear shin lengths."""
-    if o.front is None:
-        return UNKNOWN
-    rear = other_side(o.front)
-    knee, ankle = sided(rear, "knee"), sided(rear, "ankle")
-    floor_y = floor_y_under_front_foot(body, o.front)
-    shin = geo.distance(body.point(knee), body.point(ankle))
-    # The front shin is the steadier length estimate (the rear shin may point at the camera).
-    front_shin = geo.distance(body.point(sided(o.front, "knee")), body.point(sided(o.front, "ankle")))
-    scale = np.nanmax([shin, front_shin]) if np.isfinite([shin, front_shin]).any() else NAN
-    return Measure(geo.ratio(floor_y - body.point(knee)[1], scale), (knee,))
-
-
-def trunk_tilt(body: Body, o: Orientation) -> Measure:
-    """Trunk hip-mid -> shoulder-mid from vertical; positive = leaning forward."""
-    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
-    value = geo.tilt_from_vertical(hip, shoulder, o.facing)
-    return Measure(value, (sided(o.near, "hip"), sided(o.near, "shoulder")))
-
-
-def hip_extension(body: Body, o: Orientation) -> Measure:
-    """Rear thigh angle behind the trunk line (shoulder-mid -> hip-mid, extended); + = behind."""
-    if o.front is None:
-        return UNKNOWN
-    rear = other_side(o.front)
-    hip_lm, knee_lm = sided(rear, "hip"), sided(rear, "knee")
-    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
-    trunk_down = hip - shoulder
-    thigh = body.point(knee_lm) - body.point(hip_lm)
-    value = o.facing * geo.signed_angle(trunk_down, thigh)
-    return Measure(value, (sided(rear, "shoulder"), hip_lm, knee_lm))
-
-
-def rear_knee_angle(body: Body, o: Orientation) -> Measure:
-    """Rear knee angle hip-knee-ankle; 180 = straight."""
-    if o.front is None:
-        return UNKNOWN
-    rear = other_side(o.front)
-    points = (sided(rear, "hip"), sided(rear, "knee"), sided(rear, "ankle"))
-    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
-
-
-def front_knee_angle(body: Body, o: Orientation) -> Measure:
-    """Front knee angle hip-knee-ankle (used to recognise a lunge)."""
-    if o.front is None:
-        return UNKNOWN
-    points = (sided(o.front, "hip"), sided(o.front, "knee"), sided(o.front, "ankle"))
-    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
-
-
-# --- prone press-up ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FloorLine:
-    """The floor in a lying pose: the line through the toes and the hands (both rest on it)."""
-
-    start: np.ndarray  # at the feet
-    end: np.ndarray  # at the hands
-
-    def height(self, point: np.ndarray) -> float:
-        """Distance of ``point`` above the line (positive = above, i.e. smaller image y)."""
-        d = geo.signed_distance_to_line(point, self.start, self.end)
-        # signed_distance is positive on the clockwise side; flip so "above" is positive
-        # whichever way the line runs.
-        return -d if self.end[0] >= self.start[0] else d
-
-
-def _best(body: Body, part: BodyPart) -> tuple[np.ndarray, Landmark]:
-    """The more visible of the left/right landmark."""
-    left, right = sided("left", part), sided("right", part)
-    lm = left if body.pose.visibility[left] >= body.pose.visibility[right] else right
-    return body.point(lm), lm
-
-
-def floor_line(body: Body) -> FloorLine | None:
-    toe, _ = _best(body, "foot_index")
-    if not np.isfinite(toe).all():
-        toe, _ = _best(body, "ankle")
-    wrist, _ = _best(body, "wrist")
-    if not (np.isfinite(toe).all() and np.isfinite(wrist).all()) or geo.distance(toe, wrist) < 1:
-        return None
-    return FloorLine(toe, wrist)
-
-
 def thigh_length(body: Body) -> float:
     lengths = [
         geo.distance(body.point(sided(side, "hip")), body.point(sided(side, "knee")))
@@ -328,160 +225,23 @@ def thigh_length(body: Body) -> float:
     return max(known) if known else NAN
 
 
-def chest_lift(body: Body, o: Orientation) -> Measure:
-    """Trunk (hip-mid -> shoulder-mid) angle above the floor line (toes to hands), degrees."""
-    floor = floor_line(body)
-    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
-    points = (sided(o.near, "hip"), sided(o.near, "shoulder"))
-    # Without feet and hands to find the floor, the image horizontal stands in for it.
-    along = floor.end - floor.start if floor is not None else np.array([o.facing or 1.0, 0.0])
-    angle = abs(geo.signed_angle(along, shoulder - hip))
-    return Measure(angle, points)
-
-
-def pelvis_height(body: Body, o: Orientation) -> Measure:
-    """Hip joint centre above the floor line, in thigh lengths."""
-    floor = floor_line(body)
-    hip_lm = sided(o.near, "hip")
-    if floor is None:
-        return Measure(NAN, (hip_lm,))
-    return Measure(geo.ratio(floor.height(body.mid("hip", o.near)), thigh_length(body)), (hip_lm,))
-
-
-def knee_lift(body: Body, o: Orientation) -> Measure:
-    """The more visible knee's height above the floor line, in thigh lengths."""
-    floor = floor_line(body)
-    knee, knee_lm = _best(body, "knee")
-    if floor is None:
-        return Measure(NAN, (knee_lm,))
-    return Measure(geo.ratio(floor.height(knee), thigh_length(body)), (knee_lm,))
-
-
-# How far (in thigh lengths) from a hand or foot landmark to look for its silhouette.
-FLOOR_CONTACT_SEARCH_THIGHS = 0.25
-
-
-def _silhouette_bottom(mask: np.ndarray, x: float) -> float:
-    """Image y of the lowest person pixel in column ``x`` (NaN when the column is empty)."""
-    column = round(x)
-    if not 0 <= column < mask.shape[1]:
-        return NAN
-    rows = np.flatnonzero(mask[:, column] >= 0.5)
-    return float(rows.max()) if rows.size else NAN
-
-
-def _floor_contact(mask: np.ndarray, x: float, towards_x: float, reach: float) -> tuple[float, float]:
-    """Column and lowest person pixel of the silhouette at a hand or foot at image ``x``.
-
-    The mask often misses a bare foot or hand on a floor of its own colour; then the nearest
-    column the mask covers, up to ``reach`` pixels towards the body (``towards_x``), stands in.
-    """
-    step = 1.0 if towards_x >= x else -1.0
-    columns = min(reach, mask.shape[1]) if np.isfinite(reach) else 0.0  # never past the image
-    for shift in range(int(columns) + 1):
-        bottom = _silhouette_bottom(mask, x + step * shift)
-        if np.isfinite(bottom):
-            return x + step * shift, bottom
-    return x, NAN
-
-
-def pelvis_gap(body: Body, o: Orientation) -> Measure:
-    """Background between the underside of the pelvis/thighs and the floor, in thigh lengths.
-
-    The floor is the line under the silhouette at the toes and at the hands (both rest on
-    it).  In each image column between the near hip and knee, the gap is the floor height
-    minus the lowest person pixel: ~0 when the thighs lie on the floor; in an upward dog
-    the floor shows under them.  Uses the MediaPipe segmentation mask.
-    """
-    mask = body.pose.mask
-    floor = floor_line(body)
-    hip_lm, knee_lm = sided(o.near, "hip"), sided(o.near, "knee")
-    hip, knee = body.point(hip_lm), body.point(knee_lm)
-    if mask is None or floor is None or not (np.isfinite(hip).all() and np.isfinite(knee).all()):
-        return Measure(NAN, (hip_lm, knee_lm))
-    reach = FLOOR_CONTACT_SEARCH_THIGHS * thigh_length(body)
-    foot_x, foot_y = _floor_contact(mask, floor.start[0], floor.end[0], reach)
-    hand_x, hand_y = _floor_contact(mask, floor.end[0], floor.start[0], reach)
-    if not (np.isfinite(foot_y) and np.isfinite(hand_y)) or abs(hand_x - foot_x) < 1:
-        return Measure(NAN, (hip_lm, knee_lm))
-    gaps = []
-    # From a fifth down the thigh to the knee: at the hip itself the rounded belly lifts the
-    # silhouette off the floor line even when the pelvis rests on the floor.
-    for t in np.linspace(0.2, 1.0, 9):
-        x = hip[0] + t * (knee[0] - hip[0])
-        floor_y = foot_y + (x - foot_x) * (hand_y - foot_y) / (hand_x - foot_x)
-        bottom = _silhouette_bottom(mask, x)
-        if np.isfinite(bottom):
-            gaps.append(max(floor_y - bottom, 0.0))
-    if not gaps:
-        return Measure(NAN, (hip_lm, knee_lm))
-    return Measure(geo.ratio(float(np.median(gaps)), thigh_length(body)), (hip_lm, knee_lm))
-
-
-def elbow_angle(body: Body, o: Orientation) -> Measure:
-    """Near elbow angle shoulder-elbow-wrist; 180 = straight arm."""
-    points = (sided(o.near, "shoulder"), sided(o.near, "elbow"), sided(o.near, "wrist"))
-    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
-
-
-def hand_reach(body: Body, o: Orientation) -> Measure:
-    """Wrist ahead of the shoulder (towards the head), in upper-arm lengths."""
-    side = o.near
-    shoulder_lm, elbow_lm, wrist_lm = sided(side, "shoulder"), sided(side, "elbow"), sided(side, "wrist")
-    shoulder, elbow, wrist = body.point(shoulder_lm), body.point(elbow_lm), body.point(wrist_lm)
-    upper_arm = geo.distance(shoulder, elbow)
-    return Measure(geo.ratio(o.facing * (wrist[0] - shoulder[0]), upper_arm), (shoulder_lm, wrist_lm))
-
-
-# --- standing posture --------------------------------------------------------------------
-
-
-def neck_tilt(body: Body, o: Orientation) -> Measure:
-    """Near shoulder -> near ear from vertical; positive = ear ahead of the shoulder."""
-    shoulder, ear = sided(o.near, "shoulder"), sided(o.near, "ear")
-    if not body.seen(ear):  # the far ear is a fine stand-in in a side view
-        ear = sided(other_side(o.near), "ear")
-    return Measure(geo.tilt_from_vertical(body.point(shoulder), body.point(ear), o.facing), (shoulder, ear))
-
-
 def leg_length(body: Body, side: Side) -> float:
     hip, knee, ankle = (body.point(sided(side, part)) for part in ("hip", "knee", "ankle"))
     return geo.distance(hip, knee) + geo.distance(knee, ankle)
 
 
-def plumb_offset(body: Body, o: Orientation) -> Measure:
-    """Largest horizontal offset of shoulder or hip from the ankle vertical, in leg lengths.
-
-    Signed: positive = ahead of the ankle.  Standing well the plumb line runs from the ear
-    through shoulder and hip to just in front of the ankle.
-    """
-    side = o.near
-    ankle_lm, hip_lm, shoulder_lm = sided(side, "ankle"), sided(side, "hip"), sided(side, "shoulder")
-    ankle = body.point(ankle_lm)
-    leg = leg_length(body, side)
-    offsets = [o.facing * (body.point(lm)[0] - ankle[0]) for lm in (shoulder_lm, hip_lm)]
-    if not np.isfinite(offsets).all():
-        return Measure(NAN, (ankle_lm, hip_lm, shoulder_lm))
-    worst = max(offsets, key=abs)
-    return Measure(geo.ratio(worst, leg), (ankle_lm, hip_lm, shoulder_lm))
+# --- shared by the recognition of several exercises ----------------------------------------
 
 
-def knee_hyperextension(body: Body, o: Orientation) -> Measure:
-    """How far the near knee bends backwards past straight, degrees (+ = knee behind the hip-ankle line)."""
-    side = o.near
-    points = (sided(side, "hip"), sided(side, "knee"), sided(side, "ankle"))
-    hip, knee, ankle = (body.point(p) for p in points)
-    bend = 180.0 - geo.joint_angle(hip, knee, ankle)
-    # Which side of the hip->ankle line is the knee on?  Behind = against the facing direction.
-    side_of_line = geo.signed_distance_to_line(knee, hip, ankle)
-    # hip->ankle points down; the clockwise (positive) side of a downward line is image-left,
-    # which is behind a person facing image-right.
-    behind = o.facing * np.sign(side_of_line) if np.isfinite(side_of_line) else NAN
-    sign = 1.0 if behind > 0 else -1.0
-    return Measure(sign * bend if np.isfinite(bend) and np.isfinite(behind) else NAN, points)
+def trunk_from_vertical(body: Body, o: Orientation) -> float:
+    """Trunk (hip-mid -> shoulder-mid) angle from vertical, unsigned, degrees."""
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    return abs(geo.tilt_from_vertical(hip, shoulder, 1))
 
 
-def line_tilt(body: Body, part: BodyPart) -> Measure:
-    """Tilt of the left-right line of ``part`` (shoulder/hip) from horizontal (front view)."""
-    left, right = sided("left", part), sided("right", part)
-    return Measure(geo.tilt_from_horizontal(body.point(left), body.point(right)), (left, right))
+def stance_ratio(body: Body) -> float:
+    """Horizontal distance between the ankles, in leg lengths (the longer leg seen)."""
+    ankles = [body.point(sided(side, "ankle")) for side in SIDES]
+    legs = [leg_length(body, side) for side in SIDES]
+    known_lengths = [v for v in legs if np.isfinite(v)]
+    return geo.ratio(abs(ankles[0][0] - ankles[1][0]), max(known_lengths)) if known_lengths else float("nan")

@@ -12,31 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from posecheck.landmarks import Landmark, Side
-from posecheck.messages import MESSAGES, Lang, text
+from posecheck.messages import Lang, lookup, text
 
 Status = Literal["pass", "fail", "unknown"]
 View = Literal["side", "front"]
 # Cues of a check that the current camera view does not allow.
 VIEW_CUES = ("turn_sideways", "face_camera")
-EXERCISES = ("kneeling_lunge", "standing_lunge", "prone_press_up", "standing_posture")
-
-# Order in which failing checks are worth telling first: the two things the seed text
-# insists on (hip extension, no hollow back) lead, then the rest of the set-up.
-CUE_PRIORITY = (
-    "pelvis_on_floor",
-    "trunk_upright",
-    "hip_extension",
-    "rear_knee_on_floor",
-    "front_knee_over_ankle",
-    "rear_leg_straight",
-    "chest_lifted",
-    "plumb_line",
-    "forward_head",
-    "knee_hyperextension",
-    "shoulders_level",
-    "hips_level",
-    "hand_position",
-)
 
 
 @dataclass(frozen=True)
@@ -97,6 +78,8 @@ class Assessment:
     # Landmarks judged misplaced and ignored although the model saw them (`metrics.misplaced_leg`);
     # the overlay draws them as hidden.
     unseen: tuple[Landmark, ...] = ()
+    # The exercise's check ids, most worth telling first (`Exercise.cue_order`).
+    cue_order: tuple[str, ...] = ()
 
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)
@@ -124,7 +107,7 @@ class Assessment:
             return "no_person"
         if self.note is not None:
             return self.note
-        rank = {check_id: i for i, check_id in enumerate(CUE_PRIORITY)}
+        rank = {check_id: i for i, check_id in enumerate(self.cue_order)}
         by_priority = sorted(self._gating(), key=lambda c: rank.get(c.id, len(rank)))
         for wanted in ("fail", "unknown"):
             for check in by_priority:
@@ -133,7 +116,7 @@ class Assessment:
         if not self.checks:
             return None
         own = f"all_good.{self.exercise}"  # an exercise may word its all-good its own way
-        return own if own in MESSAGES else "all_good"
+        return own if lookup(own) is not None else "all_good"
 
     def to_dict(self, lang: Lang = "en", **extra: Any) -> dict[str, Any]:
         """The result format of PRODUCT.md; ``extra`` (source, model, time_s) goes first."""

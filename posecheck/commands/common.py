@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from posecheck.errors import UsageError
-from posecheck.exercises import EXERCISE_CHOICES
+from posecheck.exercises import exercise_choices
 from posecheck.messages import LANGS
 
 
@@ -19,7 +19,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``video`` and ``live``."""
     parser.add_argument(
         "--exercise",
-        choices=EXERCISE_CHOICES,
+        choices=exercise_choices(),
         default="auto",
         help="exercise to judge; auto recognises it (default: auto)",
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish, save_history
 from posecheck.errors import UsageError
-from posecheck.exercises import EXERCISE_CHOICES
+from posecheck.exercises import exercise_choices
 from posecheck.messages import LANGS, text
 
 WINDOW_TITLE = "posecheck"
@@ -109,7 +109,7 @@ class Window:
         elif key == ord("m"):
             self.outputs.renderer.mirror = not self.outputs.renderer.mirror
         elif key == ord("e"):
-            names = list(EXERCISE_CHOICES)
+            names = list(exercise_choices())
             current = "auto" if self.analyzer.exercise is None else self.analyzer.exercise.replace("_", "-")
             nxt = names[(names.index(current) + 1) % len(names)] if current in names else "auto"
             self.analyzer.exercise = None if nxt == "auto" else nxt.replace("-", "_")

@@ -4,11 +4,87 @@ The front knee stays vertically above the ankle; the rear knee moves back until 
 the hip stretches (hip extension); the back stays straight without sagging (trunk upright).
 """
 
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from posecheck.exercises import Exercise
+from posecheck.exercises._lunge import (
+    FRONT_KNEE_OVER_ANKLE,
+    HIP_EXTENSION,
+    TRUNK_UPRIGHT,
+    lunge,
+    lunge_examples,
+    rear_knee_height,
+)
+from posecheck.exercises._lunge import (
+    MESSAGES as LUNGE_MESSAGES,
+)
+from posecheck.messages import Texts
+from posecheck.rules import Limit, Rule, fails_as
+
+if TYPE_CHECKING:
+    from posecheck.config import Settings
+    from posecheck.landmarks import Pose
+
+REAR_KNEE_ON_FLOOR = Rule(
+    "rear_knee_on_floor",
+    rear_knee_height,
+    "ratio",
+    Limit("max_rear_knee_height_ratio", "max"),
+    fail_cue=fails_as("rear_knee_on_floor.fail"),
+    fail_cues=("rear_knee_on_floor.fail",),
+)
+
+MESSAGES: dict[str, Texts] = {
+    "kneeling_lunge": {"en": "kneeling lunge", "nl": "schuttershouding"},
+    "rear_knee_on_floor": {"en": "Rear knee on floor", "nl": "Achterste knie op de grond"},
+    "rear_knee_on_floor.pass": {
+        "en": "Rear knee rests on the floor.",
+        "nl": "Je achterste knie steunt op de grond.",
+    },
+    "rear_knee_on_floor.fail": {
+        "en": "Rest the rear knee on the floor.",
+        "nl": "Laat je achterste knie op de grond steunen.",
+    },
+}
+
+
+def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
+    from posecheck.synth.body import DEFAULT_SHAPE, kneeling_lunge, make_pose
+
+    def kneeling(knee_height: float) -> Pose:
+        shape = replace(DEFAULT_SHAPE, knee_clearance=knee_height * DEFAULT_SHAPE.shin)
+        return make_pose(kneeling_lunge("left", shape=shape), shape=shape)
+
+    knee = s.max_rear_knee_height_ratio
+    return {
+        **lunge_examples(
+            lambda shin, trunk, hip: make_pose(
+                kneeling_lunge(
+                    "left",
+                    front_shin_deg=shin,
+                    trunk_deg=trunk,
+                    hip_extension_deg=15.0 if hip is None else hip,
+                )
+            ),
+            s,
+        ),
+        "rear_knee_on_floor": (kneeling(knee - 0.08), kneeling(knee + 0.08)),
+    }
+
 
 EXERCISE = Exercise(
     id="kneeling_lunge",
     cli_name="kneeling-lunge",
-    checks=("front_knee_over_ankle", "rear_knee_on_floor", "hip_extension", "trunk_upright"),
+    description="kneeling lunge (schuttershouding): one knee on the floor, the other leg a step forward",
+    checks=(FRONT_KNEE_OVER_ANKLE, REAR_KNEE_ON_FLOOR, HIP_EXTENSION, TRUNK_UPRIGHT),
+    recognize=lambda body, o: lunge(body, o, kneeling=True),
+    priority=10,
+    # The two things the seed text insists on (hip extension, no hollow back) lead.
+    cue_order=("trunk_upright", "hip_extension", "rear_knee_on_floor", "front_knee_over_ankle"),
+    messages={**LUNGE_MESSAGES, **MESSAGES},
+    examples=examples,
     has_front_leg=True,
 )

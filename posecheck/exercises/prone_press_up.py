@@ -2,10 +2,344 @@
 contact with the floor.  Hands far forward is easier, under the shoulders harder (reported as
 an informative level, never a failure)."""
 
-from posecheck.exercises import Exercise
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from posecheck import geometry as geo
+from posecheck import metrics as m
+from posecheck.exercises import Exercise, Match
+from posecheck.landmarks import SIDES, BodyPart, Landmark, sided
+from posecheck.messages import Texts
+from posecheck.metrics import NAN, Body, Measure, Orientation, thigh_length
+from posecheck.rules import Limit, Rule, fails_as
+
+if TYPE_CHECKING:
+    from posecheck.config import Settings
+    from posecheck.landmarks import Pose
+
+# --- measures ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FloorLine:
+    """The floor in a lying pose: the line through the toes and the hands (both rest on it)."""
+
+    start: np.ndarray  # at the feet
+    end: np.ndarray  # at the hands
+
+    def height(self, point: np.ndarray) -> float:
+        """Distance of ``point`` above the line (positive = above, i.e. smaller image y)."""
+        d = geo.signed_distance_to_line(point, self.start, self.end)
+        # signed_distance is positive on the clockwise side; flip so "above" is positive
+        # whichever way the line runs.
+        return -d if self.end[0] >= self.start[0] else d
+
+
+def _best(body: Body, part: BodyPart) -> tuple[np.ndarray, Landmark]:
+    """The more visible of the left/right landmark."""
+    left, right = sided("left", part), sided("right", part)
+    lm = left if body.pose.visibility[left] >= body.pose.visibility[right] else right
+    return body.point(lm), lm
+
+
+def floor_line(body: Body) -> FloorLine | None:
+    toe, _ = _best(body, "foot_index")
+    if not np.isfinite(toe).all():
+        toe, _ = _best(body, "ankle")
+    wrist, _ = _best(body, "wrist")
+    if not (np.isfinite(toe).all() and np.isfinite(wrist).all()) or geo.distance(toe, wrist) < 1:
+        return None
+    return FloorLine(toe, wrist)
+
+
+def chest_lift(body: Body, o: Orientation) -> Measure:
+    """Trunk (hip-mid -> shoulder-mid) angle above the floor line (toes to hands), degrees."""
+    floor = floor_line(body)
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    points = (sided(o.near, "hip"), sided(o.near, "shoulder"))
+    # Without feet and hands to find the floor, the image horizontal stands in for it.
+    along = floor.end - floor.start if floor is not None else np.array([o.facing or 1.0, 0.0])
+    angle = abs(geo.signed_angle(along, shoulder - hip))
+    return Measure(angle, points)
+
+
+def pelvis_height(body: Body, o: Orientation) -> Measure:
+    """Hip joint centre above the floor line, in thigh lengths."""
+    floor = floor_line(body)
+    hip_lm = sided(o.near, "hip")
+    if floor is None:
+        return Measure(NAN, (hip_lm,))
+    return Measure(geo.ratio(floor.height(body.mid("hip", o.near)), thigh_length(body)), (hip_lm,))
+
+
+def knee_lift(body: Body, o: Orientation) -> Measure:
+    """The more visible knee's height above the floor line, in thigh lengths."""
+    floor = floor_line(body)
+    knee, knee_lm = _best(body, "knee")
+    if floor is None:
+        return Measure(NAN, (knee_lm,))
+    return Measure(geo.ratio(floor.height(knee), thigh_length(body)), (knee_lm,))
+
+
+# How far (in thigh lengths) from a hand or foot landmark to look for its silhouette.
+FLOOR_CONTACT_SEARCH_THIGHS = 0.25
+
+
+def _silhouette_bottom(mask: np.ndarray, x: float) -> float:
+    """Image y of the lowest person pixel in column ``x`` (NaN when the column is empty)."""
+    column = round(x)
+    if not 0 <= column < mask.shape[1]:
+        return NAN
+    rows = np.flatnonzero(mask[:, column] >= 0.5)
+    return float(rows.max()) if rows.size else NAN
+
+
+def _floor_contact(mask: np.ndarray, x: float, towards_x: float, reach: float) -> tuple[float, float]:
+    """Column and lowest person pixel of the silhouette at a hand or foot at image ``x``.
+
+    The mask often misses a bare foot or hand on a floor of its own colour; then the nearest
+    column the mask covers, up to ``reach`` pixels towards the body (``towards_x``), stands in.
+    """
+    step = 1.0 if towards_x >= x else -1.0
+    columns = min(reach, mask.shape[1]) if np.isfinite(reach) else 0.0  # never past the image
+    for shift in range(int(columns) + 1):
+        bottom = _silhouette_bottom(mask, x + step * shift)
+        if np.isfinite(bottom):
+            return x + step * shift, bottom
+    return x, NAN
+
+
+def pelvis_gap(body: Body, o: Orientation) -> Measure:
+    """Background between the underside of the pelvis/thighs and the floor, in thigh lengths.
+
+    The floor is the line under the silhouette at the toes and at the hands (both rest on
+    it).  In each image column between the near hip and knee, the gap is the floor height
+    minus the lowest person pixel: ~0 when the thighs lie on the floor; in an upward dog
+    the floor shows under them.  Uses the MediaPipe segmentation mask.
+    """
+    mask = body.pose.mask
+    floor = floor_line(body)
+    hip_lm, knee_lm = sided(o.near, "hip"), sided(o.near, "knee")
+    hip, knee = body.point(hip_lm), body.point(knee_lm)
+    if mask is None or floor is None or not (np.isfinite(hip).all() and np.isfinite(knee).all()):
+        return Measure(NAN, (hip_lm, knee_lm))
+    reach = FLOOR_CONTACT_SEARCH_THIGHS * thigh_length(body)
+    foot_x, foot_y = _floor_contact(mask, floor.start[0], floor.end[0], reach)
+    hand_x, hand_y = _floor_contact(mask, floor.end[0], floor.start[0], reach)
+    if not (np.isfinite(foot_y) and np.isfinite(hand_y)) or abs(hand_x - foot_x) < 1:
+        return Measure(NAN, (hip_lm, knee_lm))
+    gaps = []
+    # From a fifth down the thigh to the knee: at the hip itself the rounded belly lifts the
+    # silhouette off the floor line even when the pelvis rests on the floor.
+    for t in np.linspace(0.2, 1.0, 9):
+        x = hip[0] + t * (knee[0] - hip[0])
+        floor_y = foot_y + (x - foot_x) * (hand_y - foot_y) / (hand_x - foot_x)
+        bottom = _silhouette_bottom(mask, x)
+        if np.isfinite(bottom):
+            gaps.append(max(floor_y - bottom, 0.0))
+    if not gaps:
+        return Measure(NAN, (hip_lm, knee_lm))
+    return Measure(geo.ratio(float(np.median(gaps)), thigh_length(body)), (hip_lm, knee_lm))
+
+
+def elbow_angle(body: Body, o: Orientation) -> Measure:
+    """Near elbow angle shoulder-elbow-wrist; 180 = straight arm."""
+    points = (sided(o.near, "shoulder"), sided(o.near, "elbow"), sided(o.near, "wrist"))
+    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
+
+
+def hand_reach(body: Body, o: Orientation) -> Measure:
+    """Wrist ahead of the shoulder (towards the head), in upper-arm lengths."""
+    side = o.near
+    shoulder_lm, elbow_lm, wrist_lm = sided(side, "shoulder"), sided(side, "elbow"), sided(side, "wrist")
+    shoulder, elbow, wrist = body.point(shoulder_lm), body.point(elbow_lm), body.point(wrist_lm)
+    upper_arm = geo.distance(shoulder, elbow)
+    return Measure(geo.ratio(o.facing * (wrist[0] - shoulder[0]), upper_arm), (shoulder_lm, wrist_lm))
+
+
+def _pelvis_on_floor(body: Body, o: Orientation) -> Measure:
+    """Evidence that the pelvis/thighs are lifted off the floor, in thigh lengths.
+
+    The direct evidence is the background gap under the thighs in the segmentation mask
+    (`metrics.pelvis_gap`).  An upward dog lifts the pelvis on straight arms; with bent elbows
+    a gap under the thighs is mostly the rounded belly of a cobra, so a bent-arm gap counts
+    only in proportion ``max_pelvis_gap_ratio / max_pelvis_gap_bent_arms_ratio``.  Without a
+    mask the knee height and hip height above the floor line stand in, each scaled so that
+    its own limit maps onto the gap limit.  Compared with ``max_pelvis_gap_ratio``.
+    """
+    s = body.settings
+    limit = s.max_pelvis_gap_ratio
+    gap = pelvis_gap(body, o)
+    if gap.known:
+        elbow = elbow_angle(body, o).value
+        arms_bent = bool(np.isfinite(elbow) and elbow < s.min_straight_elbow_deg)
+        scale = limit / s.max_pelvis_gap_bent_arms_ratio if arms_bent else 1.0
+        return Measure(gap.value * scale, gap.points)
+    knee, height = knee_lift(body, o), pelvis_height(body, o)
+    evidence = [
+        knee.value * limit / s.max_knee_lift_ratio if knee.known else float("nan"),
+        height.value * limit / s.max_pelvis_height_ratio if height.known else float("nan"),
+    ]
+    known = [v for v in evidence if np.isfinite(v)]
+    return Measure(max(known) if known else float("nan"), height.points)
+
+
+# --- checks ------------------------------------------------------------------------------
+
+PELVIS_ON_FLOOR = Rule(
+    "pelvis_on_floor",
+    _pelvis_on_floor,
+    "ratio",
+    Limit("max_pelvis_gap_ratio", "max"),
+    fail_cue=fails_as("pelvis_on_floor.fail"),
+    fail_cues=("pelvis_on_floor.fail",),
+    settings=(
+        "max_pelvis_gap_bent_arms_ratio",
+        "min_straight_elbow_deg",
+        "max_knee_lift_ratio",
+        "max_pelvis_height_ratio",
+    ),
+)
+CHEST_LIFTED = Rule(
+    "chest_lifted",
+    chest_lift,
+    "deg",
+    Limit("min_chest_lift_deg", "min"),
+    fail_cue=fails_as("chest_lifted.fail"),
+    fail_cues=("chest_lifted.fail",),
+)
+HAND_POSITION = Rule(
+    "hand_position",
+    hand_reach,
+    "ratio",
+    Limit("min_easy_hand_reach_ratio", "min", prefix="easier if "),
+    fail_cue=fails_as("hand_position.harder"),
+    fail_cues=(),
+    informative=True,
+    levels=("easier", "harder"),
+)
+
+MESSAGES: dict[str, Texts] = {
+    "prone_press_up": {"en": "prone press-up", "nl": "opdrukken in buiklig"},
+    "pelvis_on_floor": {"en": "Pelvis on floor", "nl": "Bekken op de grond"},
+    "pelvis_on_floor.pass": {
+        "en": "Pelvis stays on the floor.",
+        "nl": "Je bekken maakt contact met de grond.",
+    },
+    "pelvis_on_floor.fail": {
+        "en": "Keep your pelvis on the floor: bend the elbows or move the hands forward.",
+        "nl": "Houd je bekken op de grond: buig je ellebogen of zet je handen meer naar voren.",
+    },
+    "chest_lifted": {"en": "Chest lifted", "nl": "Borst omhoog"},
+    "chest_lifted.pass": {"en": "Chest is lifted.", "nl": "Je borst is omhoog gedrukt."},
+    "chest_lifted.fail": {
+        "en": "Push your chest up with your hands.",
+        "nl": "Duw jezelf met je handen omhoog.",
+    },
+    "hand_position": {"en": "Hand position", "nl": "Handpositie"},
+    "hand_position.easier": {
+        "en": "Hands far forward: the easier variant.",
+        "nl": "Handen ver naar voren: de makkelijkere variant.",
+    },
+    "hand_position.harder": {
+        "en": "Hands under the shoulders: the harder variant.",
+        "nl": "Handen onder je schouders: de moeilijkere variant.",
+    },
+}
+
+
+# --- recognition -------------------------------------------------------------------------
+
+
+def _hips_low(body: m.Body, o: m.Orientation) -> bool:
+    """No leg point far below the hips: lying, the hips are near the floor (a tree pose's
+    raised leg may lie flat, but the standing leg reaches far down)."""
+    hip = body.mid("hip", o.near)
+    ys = [
+        body.point(sided(side, part))[1] for side in SIDES for part in ("knee", "ankle", "heel", "foot_index")
+    ]
+    ys = [y for y in ys if np.isfinite(y)]
+    drop = geo.ratio(max(ys) - hip[1], thigh_length(body)) if ys else float("nan")
+    return bool(drop <= body.settings.max_lying_hip_drop_ratio)
+
+
+def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: float) -> bool:
+    """Chest up on the hands with the hips down at hand level, judged from the upper body alone.
+
+    Used when the legs are not all seen: the model often loses legs lying flat on the floor
+    (feet towards the camera, dark trousers); the trunk and arms still show a press-up:
+    shoulders above the hips, hands below the shoulders (holding them up) and ahead of the
+    hips on the side of the head, hips hardly higher than the hands.  Hands raised overhead
+    (a chair pose) hold nothing up.
+    """
+    s = body.settings
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    wrists = [body.point(sided(side, "wrist")) for side in SIDES]
+    wrists = [w for w in wrists if np.isfinite(w).all()]
+    trunk = geo.distance(hip, shoulder)
+    legs_seen = body.seen(*(sided(side, part) for side in SIDES for part in ("knee", "ankle")))
+    if legs_seen or not wrists or not np.isfinite(trunk) or shoulder[1] >= hip[1]:
+        return False
+    wrist = max(wrists, key=lambda w: w[1])  # the lower hand rests on the floor
+    holds_up = wrist[1] > shoulder[1]
+    head_side = np.sign(shoulder[0] - hip[0])
+    hands_ahead = head_side != 0 and np.sign(wrist[0] - hip[0]) == head_side
+    hip_above_hands = geo.ratio(wrist[1] - hip[1], trunk)
+    return bool(
+        holds_up
+        and hands_ahead
+        and trunk_from_vertical_deg >= s.min_propped_trunk_deg
+        and hip_above_hands <= s.max_propped_hip_height_ratio
+    )
+
+
+def recognize(body: Body, o: Orientation) -> Match:
+    """Lying (a leg flat on the floor, or the upper body propped on the hands with the hips at
+    hand level; trunk off vertical): a prone press-up when the chest is lifted or the pelvis
+    is low; a straight body held high (plank, chaturanga) is no exercise at all."""
+    s = body.settings
+    trunk = m.trunk_from_vertical(body, o)
+    legs_down = m.legs_lying(body, s.max_lying_legs_deg) and _hips_low(body, o)
+    propped = not legs_down and _propped_on_hands(body, o, trunk)
+    if not (trunk >= s.min_lying_trunk_deg and (legs_down or propped)):
+        return Match.NO
+    chest_up = chest_lift(body, o).value >= s.min_chest_lift_deg
+    pelvis = pelvis_height(body, o).value
+    # No floor line (feet hidden): propped means the hips are at hand level.
+    pelvis_low = pelvis < s.min_plank_pelvis_height_ratio if np.isfinite(pelvis) else propped
+    return Match.YES if chest_up or pelvis_low else Match.NOTHING
+
+
+def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
+    from posecheck.synth.body import make_pose, prone_press_up
+
+    chest, hands = s.min_chest_lift_deg, s.min_easy_hand_reach_ratio
+    return {
+        # Without a mask the hip and knee heights above the floor line stand in for the gap.
+        "pelvis_on_floor": (
+            make_pose(prone_press_up(25.0, pelvis_lift_m=0.16)),
+            make_pose(prone_press_up(25.0, pelvis_lift_m=0.24)),
+        ),
+        "chest_lifted": (make_pose(prone_press_up(chest + 6)), make_pose(prone_press_up(chest - 6))),
+        "hand_position": (
+            make_pose(prone_press_up(30.0, hands_forward=hands + 0.3)),
+            make_pose(prone_press_up(30.0, hands_forward=hands - 0.3)),
+        ),
+    }
+
 
 EXERCISE = Exercise(
     id="prone_press_up",
     cli_name="prone-press-up",
-    checks=("pelvis_on_floor", "chest_lifted", "hand_position"),
+    description="prone press-up: lying on the belly, the chest pushed up, the pelvis on the floor",
+    checks=(PELVIS_ON_FLOOR, CHEST_LIFTED, HAND_POSITION),
+    recognize=recognize,
+    priority=30,
+    cue_order=("pelvis_on_floor", "chest_lifted", "hand_position"),
+    messages=MESSAGES,
+    examples=examples,
 )

@@ -1,12 +1,81 @@
 """Standing lunge: one leg forward with the knee vertically above the ankle; the rear leg fully
 straight and so far back that the front of the rear hip stretches; abdominals braced."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from posecheck.exercises import Exercise
+from posecheck.exercises._lunge import (
+    FRONT_KNEE_OVER_ANKLE,
+    HIP_EXTENSION,
+    TRUNK_UPRIGHT,
+    lunge,
+    lunge_examples,
+    rear_knee_angle,
+)
+from posecheck.exercises._lunge import (
+    MESSAGES as LUNGE_MESSAGES,
+)
+from posecheck.messages import Texts
+from posecheck.rules import Limit, Rule, fails_as
+
+if TYPE_CHECKING:
+    from posecheck.config import Settings
+    from posecheck.landmarks import Pose
+
+REAR_LEG_STRAIGHT = Rule(
+    "rear_leg_straight",
+    rear_knee_angle,
+    "deg",
+    Limit("min_rear_knee_angle_deg", "min"),
+    fail_cue=fails_as("rear_leg_straight.fail"),
+    fail_cues=("rear_leg_straight.fail",),
+)
+
+MESSAGES: dict[str, Texts] = {
+    "standing_lunge": {"en": "standing lunge", "nl": "staande uitvalspas"},
+    "rear_leg_straight": {"en": "Rear leg straight", "nl": "Achterste been gestrekt"},
+    "rear_leg_straight.pass": {"en": "Rear leg is straight.", "nl": "Je achterste been is gestrekt."},
+    "rear_leg_straight.fail": {
+        "en": "Straighten the rear leg fully.",
+        "nl": "Strek je achterste been volledig.",
+    },
+    "hip_extension.fail_standing": {
+        "en": "Place the rear leg further back until you feel a stretch at the front of that leg.",
+        "nl": "Plaats je achterste been verder naar achter tot je een stretch voelt aan de voorzijde ervan.",
+    },
+}
+
+
+def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
+    from posecheck.synth.body import make_pose, standing_lunge
+
+    def rear_knee(angle: float) -> Pose:
+        return make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - angle))
+
+    def lunge(shin: float, trunk: float, hip: float | None) -> Pose:
+        if hip is None:
+            return make_pose(standing_lunge("left", front_shin_deg=shin, trunk_deg=trunk))
+        # A small hip extension with a straight rear leg keeps the hips too high for the front
+        # foot to reach the floor: bend the rear knee a little.
+        return make_pose(standing_lunge("left", hip_extension_deg=hip, rear_knee_flex_deg=40.0))
+
+    shared = lunge_examples(lunge, s)
+    knee = s.min_rear_knee_angle_deg
+    return {**shared, "rear_leg_straight": (rear_knee(knee + 4), rear_knee(knee - 4))}
+
 
 EXERCISE = Exercise(
     id="standing_lunge",
     cli_name="standing-lunge",
-    checks=("front_knee_over_ankle", "rear_leg_straight", "hip_extension", "trunk_upright"),
+    description="standing lunge: one leg forward, the rear leg straight and far back",
+    checks=(FRONT_KNEE_OVER_ANKLE, REAR_LEG_STRAIGHT, HIP_EXTENSION, TRUNK_UPRIGHT),
+    recognize=lambda body, o: lunge(body, o, kneeling=False),
+    priority=20,
+    cue_order=("trunk_upright", "hip_extension", "front_knee_over_ankle", "rear_leg_straight"),
+    messages={**LUNGE_MESSAGES, **MESSAGES},
+    examples=examples,
     has_front_leg=True,
     cues={"hip_extension.fail": "hip_extension.fail_standing"},
 )

@@ -2,10 +2,218 @@
 locked back; from the front: level shoulders and hips.  Checks the view does not allow are
 ``unknown`` with a cue to turn."""
 
-from posecheck.exercises import Exercise
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from posecheck import geometry as geo
+from posecheck import metrics as m
+from posecheck.exercises import Exercise, Match
+from posecheck.landmarks import SIDES, BodyPart, other_side, sided
+from posecheck.messages import Texts
+from posecheck.metrics import NAN, Body, Measure, Orientation, leg_length
+
+if TYPE_CHECKING:
+    from posecheck.config import Settings
+    from posecheck.landmarks import Pose
+from posecheck.rules import Limit, Rule, fails_as
+
+# --- measures ----------------------------------------------------------------------------
+
+
+def neck_tilt(body: Body, o: Orientation) -> Measure:
+    """Near shoulder -> near ear from vertical; positive = ear ahead of the shoulder."""
+    shoulder, ear = sided(o.near, "shoulder"), sided(o.near, "ear")
+    if not body.seen(ear):  # the far ear is a fine stand-in in a side view
+        ear = sided(other_side(o.near), "ear")
+    return Measure(geo.tilt_from_vertical(body.point(shoulder), body.point(ear), o.facing), (shoulder, ear))
+
+
+def plumb_offset(body: Body, o: Orientation) -> Measure:
+    """Largest horizontal offset of shoulder or hip from the ankle vertical, in leg lengths.
+
+    Signed: positive = ahead of the ankle.  Standing well the plumb line runs from the ear
+    through shoulder and hip to just in front of the ankle.
+    """
+    side = o.near
+    ankle_lm, hip_lm, shoulder_lm = sided(side, "ankle"), sided(side, "hip"), sided(side, "shoulder")
+    ankle = body.point(ankle_lm)
+    leg = leg_length(body, side)
+    offsets = [o.facing * (body.point(lm)[0] - ankle[0]) for lm in (shoulder_lm, hip_lm)]
+    if not np.isfinite(offsets).all():
+        return Measure(NAN, (ankle_lm, hip_lm, shoulder_lm))
+    worst = max(offsets, key=abs)
+    return Measure(geo.ratio(worst, leg), (ankle_lm, hip_lm, shoulder_lm))
+
+
+def knee_hyperextension(body: Body, o: Orientation) -> Measure:
+    """How far the near knee bends backwards past straight, degrees (+ = knee behind the hip-ankle line)."""
+    side = o.near
+    points = (sided(side, "hip"), sided(side, "knee"), sided(side, "ankle"))
+    hip, knee, ankle = (body.point(p) for p in points)
+    bend = 180.0 - geo.joint_angle(hip, knee, ankle)
+    # Which side of the hip->ankle line is the knee on?  Behind = against the facing direction.
+    side_of_line = geo.signed_distance_to_line(knee, hip, ankle)
+    # hip->ankle points down; the clockwise (positive) side of a downward line is image-left,
+    # which is behind a person facing image-right.
+    behind = o.facing * np.sign(side_of_line) if np.isfinite(side_of_line) else NAN
+    sign = 1.0 if behind > 0 else -1.0
+    return Measure(sign * bend if np.isfinite(bend) and np.isfinite(behind) else NAN, points)
+
+
+def line_tilt(body: Body, part: BodyPart) -> Measure:
+    """Tilt of the left-right line of ``part`` (shoulder/hip) from horizontal (front view)."""
+    left, right = sided("left", part), sided("right", part)
+    return Measure(geo.tilt_from_horizontal(body.point(left), body.point(right)), (left, right))
+
+
+# --- checks ------------------------------------------------------------------------------
+
+FORWARD_HEAD = Rule(
+    "forward_head",
+    neck_tilt,
+    "deg",
+    Limit("max_neck_tilt_deg", "max"),
+    fail_cue=fails_as("forward_head.fail"),
+    fail_cues=("forward_head.fail",),
+)
+PLUMB_LINE = Rule(
+    "plumb_line",
+    plumb_offset,
+    "ratio",
+    Limit("max_plumb_offset_ratio", "max_abs"),
+    fail_cue=fails_as("plumb_line.fail"),
+    fail_cues=("plumb_line.fail",),
+)
+KNEE_HYPEREXTENSION = Rule(
+    "knee_hyperextension",
+    knee_hyperextension,
+    "deg",
+    Limit("max_knee_hyperextension_deg", "max"),
+    fail_cue=fails_as("knee_hyperextension.fail"),
+    fail_cues=("knee_hyperextension.fail",),
+)
+SHOULDERS_LEVEL = Rule(
+    "shoulders_level",
+    lambda body, o: line_tilt(body, "shoulder"),
+    "deg",
+    Limit("max_level_tilt_deg", "max"),
+    fail_cue=fails_as("shoulders_level.fail"),
+    fail_cues=("shoulders_level.fail",),
+    view="front",
+)
+HIPS_LEVEL = Rule(
+    "hips_level",
+    lambda body, o: line_tilt(body, "hip"),
+    "deg",
+    Limit("max_level_tilt_deg", "max"),
+    fail_cue=fails_as("hips_level.fail"),
+    fail_cues=("hips_level.fail",),
+    view="front",
+)
+
+MESSAGES: dict[str, Texts] = {
+    "standing_posture": {"en": "standing posture", "nl": "stahouding"},
+    "all_good.standing_posture": {"en": "Good posture.", "nl": "Goede stahouding."},
+    "forward_head": {"en": "Head over shoulders", "nl": "Hoofd boven schouders"},
+    "forward_head.pass": {"en": "Head is above the shoulders.", "nl": "Je hoofd staat boven je schouders."},
+    "forward_head.fail": {
+        "en": "Head pokes forward: pull your chin in and lengthen your neck.",
+        "nl": "Je hoofd steekt naar voren: trek je kin in en maak je nek lang.",
+    },
+    "plumb_line": {"en": "Plumb line", "nl": "Schietlood"},
+    "plumb_line.pass": {
+        "en": "Shoulder and hip are in line above the ankle.",
+        "nl": "Schouder en heup staan in lijn boven je enkel.",
+    },
+    "plumb_line.fail": {
+        "en": "Hips or shoulders drift off the line above the ankle (sway back): stand tall, navel in lightly.",
+        "nl": "Heupen of schouders staan uit de lijn boven je enkel (sway back): sta actief, buikspieren licht aangespannen.",
+    },
+    "knee_hyperextension": {"en": "Knees not locked back", "nl": "Knieën niet overstrekt"},
+    "knee_hyperextension.pass": {"en": "Knees are not locked back.", "nl": "Je knieën zijn niet overstrekt."},
+    "knee_hyperextension.fail": {
+        "en": "Knees are pushed back: unlock them slightly.",
+        "nl": "Je knieën zijn overstrekt: ontspan ze een klein beetje.",
+    },
+    "shoulders_level": {"en": "Shoulders level", "nl": "Schouders recht"},
+    "shoulders_level.pass": {"en": "Shoulders are level.", "nl": "Je schouders staan recht."},
+    "shoulders_level.fail": {
+        "en": "One shoulder is higher: level them.",
+        "nl": "Eén schouder staat hoger: breng ze gelijk.",
+    },
+    "hips_level": {"en": "Hips level", "nl": "Heupen recht"},
+    "hips_level.pass": {"en": "Hips are level.", "nl": "Je heupen staan recht."},
+    "hips_level.fail": {
+        "en": "One hip is higher: stand evenly on both feet.",
+        "nl": "Eén heup staat hoger: sta gelijkmatig op beide voeten.",
+    },
+}
+
+
+# --- recognition -------------------------------------------------------------------------
+
+
+def recognize(body: Body, o: Orientation) -> Match:
+    """Standing upright on straight legs with the feet together."""
+    s = body.settings
+    knees = [
+        geo.joint_angle(*(body.point(sided(side, part)) for part in ("hip", "knee", "ankle")))
+        for side in SIDES
+    ]
+    known_knees = [k for k in knees if np.isfinite(k)]
+    min_knee = min(known_knees) if known_knees else NAN
+    knee_ys = [body.point(sided(side, "knee"))[1] for side in SIDES]
+    knee_gap = geo.ratio(abs(knee_ys[0] - knee_ys[1]), m.thigh_length(body))
+    standing = (
+        m.trunk_from_vertical(body, o) <= s.max_standing_trunk_deg
+        and min_knee >= s.min_standing_knee_deg
+        # In a side view the far ankle is often hidden: then the stance is unknown, not wide.
+        and not m.stance_ratio(body) > s.max_standing_stance_ratio
+        # A raised leg (tree pose) lifts its knee even when its ankle is hidden.
+        and not knee_gap > s.max_standing_knee_gap_ratio
+    )
+    return Match.YES if standing else Match.NO
+
+
+def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
+    from dataclasses import replace
+
+    from posecheck.synth.body import Camera, make_pose, standing
+
+    front = Camera(yaw_deg=90.0, orthographic=True)
+    neck, plumb, knee, level = (
+        s.max_neck_tilt_deg,
+        s.max_plumb_offset_ratio,
+        s.max_knee_hyperextension_deg,
+        s.max_level_tilt_deg,
+    )
+
+    def rolled(shoulders: float = 0.0, hips: float = 0.0) -> Pose:
+        return make_pose(replace(standing(), shoulder_roll_deg=shoulders, pelvis_roll_deg=hips), camera=front)
+
+    return {
+        "forward_head": (make_pose(standing(neck - 4)), make_pose(standing(neck + 4))),
+        "plumb_line": (make_pose(standing(sway=plumb - 0.04)), make_pose(standing(sway=plumb + 0.04))),
+        "knee_hyperextension": (
+            make_pose(standing(knee_hyperextension_deg=knee - 3)),
+            make_pose(standing(knee_hyperextension_deg=knee + 3)),
+        ),
+        "shoulders_level": (rolled(shoulders=level - 2), rolled(shoulders=level + 2)),
+        "hips_level": (rolled(hips=level - 2), rolled(hips=level + 2)),
+    }
+
 
 EXERCISE = Exercise(
     id="standing_posture",
     cli_name="standing-posture",
-    checks=("forward_head", "plumb_line", "knee_hyperextension", "shoulders_level", "hips_level"),
+    description="standing posture: forward head, plumb line and knees from the side; level shoulders and hips from the front",
+    checks=(FORWARD_HEAD, PLUMB_LINE, KNEE_HYPEREXTENSION, SHOULDERS_LEVEL, HIPS_LEVEL),
+    recognize=recognize,
+    priority=40,
+    cue_order=("plumb_line", "forward_head", "knee_hyperextension", "shoulders_level", "hips_level"),
+    messages=MESSAGES,
+    examples=examples,
 )

@@ -1,0 +1,192 @@
+"""What the two lunges share: their measures, three of their checks and the lunge shape.
+
+Both lunges are judged on the front knee over the ankle, the rear hip extended and the trunk
+upright; recognition tells them apart by the rear knee (on the floor or not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from posecheck import geometry as geo
+from posecheck import metrics as m
+from posecheck.exercises import Match
+from posecheck.landmarks import Side, other_side, sided
+from posecheck.messages import Texts
+from posecheck.metrics import NAN, UNKNOWN, Body, Measure, Orientation
+from posecheck.rules import Limit, Rule, fails_as
+
+if TYPE_CHECKING:
+    from posecheck.config import Settings
+    from posecheck.landmarks import Pose
+
+# --- measures ----------------------------------------------------------------------------
+
+
+def front_shin_tilt(body: Body, o: Orientation) -> Measure:
+    """Front shin ankle->knee from vertical; positive = knee ahead of the ankle."""
+    if o.front is None:
+        return UNKNOWN
+    ankle, knee = sided(o.front, "ankle"), sided(o.front, "knee")
+    value = geo.tilt_from_vertical(body.point(ankle), body.point(knee), o.facing)
+    return Measure(value, (ankle, knee))
+
+
+def floor_y_under_front_foot(body: Body, front: Side) -> float:
+    """Image y of the floor: the lowest visible point of the front foot (it stands flat)."""
+    ys = [body.point(sided(front, part))[1] for part in ("heel", "foot_index", "ankle")]
+    ys = [y for y in ys if np.isfinite(y)]
+    return max(ys) if ys else NAN
+
+
+def rear_knee_height(body: Body, o: Orientation) -> Measure:
+    """Rear knee height above the floor (through the front foot), in rear shin lengths."""
+    if o.front is None:
+        return UNKNOWN
+    rear = other_side(o.front)
+    knee, ankle = sided(rear, "knee"), sided(rear, "ankle")
+    floor_y = floor_y_under_front_foot(body, o.front)
+    shin = geo.distance(body.point(knee), body.point(ankle))
+    # The front shin is the steadier length estimate (the rear shin may point at the camera).
+    front_shin = geo.distance(body.point(sided(o.front, "knee")), body.point(sided(o.front, "ankle")))
+    scale = np.nanmax([shin, front_shin]) if np.isfinite([shin, front_shin]).any() else NAN
+    return Measure(geo.ratio(floor_y - body.point(knee)[1], scale), (knee,))
+
+
+def trunk_tilt(body: Body, o: Orientation) -> Measure:
+    """Trunk hip-mid -> shoulder-mid from vertical; positive = leaning forward."""
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    value = geo.tilt_from_vertical(hip, shoulder, o.facing)
+    return Measure(value, (sided(o.near, "hip"), sided(o.near, "shoulder")))
+
+
+def hip_extension(body: Body, o: Orientation) -> Measure:
+    """Rear thigh angle behind the trunk line (shoulder-mid -> hip-mid, extended); + = behind."""
+    if o.front is None:
+        return UNKNOWN
+    rear = other_side(o.front)
+    hip_lm, knee_lm = sided(rear, "hip"), sided(rear, "knee")
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    trunk_down = hip - shoulder
+    thigh = body.point(knee_lm) - body.point(hip_lm)
+    value = o.facing * geo.signed_angle(trunk_down, thigh)
+    return Measure(value, (sided(rear, "shoulder"), hip_lm, knee_lm))
+
+
+def rear_knee_angle(body: Body, o: Orientation) -> Measure:
+    """Rear knee angle hip-knee-ankle; 180 = straight."""
+    if o.front is None:
+        return UNKNOWN
+    rear = other_side(o.front)
+    points = (sided(rear, "hip"), sided(rear, "knee"), sided(rear, "ankle"))
+    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
+
+
+def front_knee_angle(body: Body, o: Orientation) -> Measure:
+    """Front knee angle hip-knee-ankle (used to recognise a lunge)."""
+    if o.front is None:
+        return UNKNOWN
+    points = (sided(o.front, "hip"), sided(o.front, "knee"), sided(o.front, "ankle"))
+    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
+
+
+# --- checks ------------------------------------------------------------------------------
+
+FRONT_KNEE_OVER_ANKLE = Rule(
+    "front_knee_over_ankle",
+    front_shin_tilt,
+    "deg",
+    Limit("max_shin_tilt_deg", "max_abs"),
+    fail_cue=lambda v: "front_knee_over_ankle.knee_ahead" if v > 0 else "front_knee_over_ankle.knee_behind",
+    fail_cues=("front_knee_over_ankle.knee_ahead", "front_knee_over_ankle.knee_behind"),
+)
+HIP_EXTENSION = Rule(
+    "hip_extension",
+    hip_extension,
+    "deg",
+    Limit("min_hip_extension_deg", "min"),
+    fail_cue=fails_as("hip_extension.fail"),
+    fail_cues=("hip_extension.fail",),
+)
+TRUNK_UPRIGHT = Rule(
+    "trunk_upright",
+    trunk_tilt,
+    "deg",
+    Limit("max_trunk_tilt_deg", "max_abs"),
+    fail_cue=lambda v: "trunk_upright.leaning_back" if v < 0 else "trunk_upright.leaning_forward",
+    fail_cues=("trunk_upright.leaning_back", "trunk_upright.leaning_forward"),
+)
+
+MESSAGES: dict[str, Texts] = {
+    "front_knee_over_ankle": {"en": "Front knee over ankle", "nl": "Voorste knie boven enkel"},
+    "front_knee_over_ankle.pass": {
+        "en": "Front knee is above the ankle.",
+        "nl": "Je voorste knie staat loodrecht boven je enkel.",
+    },
+    "front_knee_over_ankle.knee_ahead": {
+        "en": "Front knee is ahead of the ankle: step the front foot further forward.",
+        "nl": "Je voorste knie staat voor je enkel: zet je voorste voet verder naar voren.",
+    },
+    "front_knee_over_ankle.knee_behind": {
+        "en": "Front knee is behind the ankle: bring the knee over the ankle.",
+        "nl": "Je voorste knie staat achter je enkel: breng je knie loodrecht boven je enkel.",
+    },
+    "hip_extension": {"en": "Hip extension", "nl": "Heup gestrekt"},
+    "hip_extension.pass": {"en": "Rear hip is extended.", "nl": "Je achterste heup is gestrekt."},
+    "hip_extension.fail": {
+        "en": "Move the rear knee further back until you feel a stretch at the front of the hip.",
+        "nl": "Zet je achterste knie verder naar achter tot je rek voelt aan de voorzijde van je heup.",
+    },
+    "trunk_upright": {"en": "Trunk upright", "nl": "Romp rechtop"},
+    "trunk_upright.pass": {"en": "Trunk is upright.", "nl": "Je romp is rechtop."},
+    "trunk_upright.leaning_back": {
+        "en": "Don't sag into a hollow back: pull your navel in and bring the trunk upright.",
+        "nl": "Niet doorhangen in je rug: trek je navel in en kom rechtop.",
+    },
+    "trunk_upright.leaning_forward": {
+        "en": "Trunk leans forward: bring your chest up over your hips.",
+        "nl": "Je romp helt naar voren: breng je borst recht boven je heupen.",
+    },
+}
+
+
+# --- recognition -------------------------------------------------------------------------
+
+
+def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
+    """A lunge shape (knees on either side of the hips, front knee bent over a shin that
+    stands rather than lies) seen from the side: a kneeling lunge when the rear knee is at
+    the floor, otherwise a standing lunge.  Seen from the front, a wide stance is no
+    exercise at all."""
+    s = body.settings
+    lunge_shape = (
+        o.front is not None
+        and m.stance_ratio(body) >= s.min_lunge_stance_ratio
+        and abs(front_shin_tilt(body, o).value) <= s.max_lunge_shin_tilt_deg
+    )
+    if not (lunge_shape and front_knee_angle(body, o).value <= s.max_lunge_front_knee_deg):
+        return Match.NO
+    if not o.width_ratio <= s.max_lunge_width_ratio:
+        return Match.NOTHING  # a wide stance seen from the front
+    knee_height, rear_knee = rear_knee_height(body, o).value, rear_knee_angle(body, o).value
+    knee_down = knee_height <= s.max_rear_knee_height_ratio or (
+        knee_height <= s.max_kneeling_knee_height_ratio and rear_knee <= s.max_kneeling_rear_knee_deg
+    )
+    return Match.YES if knee_down == kneeling else Match.NO
+
+
+# (front shin, trunk, hip extension or None for the preset's) -> a lunge with the left leg in front
+LungePose = Callable[[float, float, float | None], "Pose"]
+
+
+def lunge_examples(pose: LungePose, s: Settings) -> dict[str, tuple[Pose, Pose]]:
+    """Poses a few units inside and outside the limits of the three shared lunge checks."""
+    shin, trunk, hip = s.max_shin_tilt_deg, s.max_trunk_tilt_deg, s.min_hip_extension_deg
+    return {
+        "front_knee_over_ankle": (pose(shin - 3, 0.0, None), pose(shin + 3, 0.0, None)),
+        "trunk_upright": (pose(0.0, trunk - 3, None), pose(0.0, trunk + 3, None)),
+        "hip_extension": (pose(0.0, 0.0, hip + 4), pose(0.0, 0.0, hip - 4)),
+    }

@@ -1,0 +1,161 @@
+"""Every exercise is one complete module, and the registry finds a new one by itself.
+
+`test_every_check_of_every_exercise_is_complete` is the one test that holds each check of each
+exercise to the same standard: English and Dutch texts (label, pass text, every cue), a
+cue-priority slot, its settings in `config.Settings` with a range and a reason, and a synthetic
+pose on each side of its limit that the check judges accordingly.  A test-only fifth exercise
+(`tests/extra_exercises/wall_sit.py`) is picked up with no edit anywhere else: recognised,
+judged, its texts shown, its name listed.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import posecheck.exercises as registry
+from posecheck.assess import assess
+from posecheck.commands.photo import format_text
+from posecheck.config import Settings, setting_spec
+from posecheck.errors import UsageError
+from posecheck.exercises import EXERCISES, Exercise, ExerciseError, validate
+from posecheck.messages import LANGS, text
+
+S = Settings()
+EXTRA = Path(__file__).parent / "extra_exercises"
+
+
+def assert_complete(exercise: Exercise) -> None:
+    """Texts, cue slots, settings and a synthetic pose on each side of every check's limit."""
+    validate(exercise)  # raises naming what is missing
+    examples = exercise.examples(S)
+    for rule in exercise.checks:
+        keys = [rule.id, *rule.cue_keys()]
+        keys += [exercise.cues[key] for key in keys if key in exercise.cues]
+        for key in keys:
+            for lang in LANGS:
+                assert text(key, lang) != key and text(key, lang).strip(), f"{key}: no {lang} text"
+        assert text(rule.id, "nl") != text(rule.id, "en"), f"{rule.id}: the Dutch label is the English one"
+        assert rule.id in exercise.cue_order, f"{rule.id} has no cue-priority slot"
+        for name in (rule.limit.setting, *rule.settings):
+            spec = setting_spec(name)
+            assert spec.doc.strip() and spec.low <= spec.default <= spec.high, name
+        assert rule.id in examples, f"{exercise.id}.{rule.id}: no synthetic poses"
+        inside, outside = examples[rule.id]
+        threshold = rule.limit.threshold(S)
+        results = [assess(pose, S, exercise=exercise.id).check(rule.id) for pose in (inside, outside)]
+        for result, want_inside in zip(results, (True, False), strict=True):
+            assert result is not None and math.isfinite(result.value), f"{rule.id}: not measured"
+            margin = rule.limit.margin(result.value, S)
+            assert (margin >= 0) == want_inside, f"{rule.id}: {result.value} vs limit {threshold}"
+            if rule.levels is not None:  # informative: a grade, never a failure
+                assert result.status == "pass" and result.level == rule.levels[0 if want_inside else 1]
+            else:
+                assert result.status == ("pass" if want_inside else "fail"), (rule.id, result.value)
+                cue = result.cue
+                assert cue in ((f"{rule.id}.pass",) if want_inside else rule.cue_keys()[1:]) or (
+                    cue in exercise.cues.values()
+                ), cue
+            assert result.limit == rule.limit.text(S)
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_check_of_every_exercise_is_complete(exercise_id: str) -> None:
+    assert_complete(EXERCISES[exercise_id])
+
+
+def test_the_registry_finds_the_four_exercises_in_recognition_order() -> None:
+    assert list(EXERCISES) == ["kneeling_lunge", "standing_lunge", "prone_press_up", "standing_posture"]
+    assert [e.priority for e in EXERCISES.values()] == sorted(e.priority for e in EXERCISES.values())
+
+
+def test_a_typo_lists_the_valid_names() -> None:
+    with pytest.raises(UsageError, match="kneeling-lunge, standing-lunge, prone-press-up, standing-posture"):
+        registry.exercise_id("kneeling-lungee")
+
+
+# ------------------------------------------------------------------ forgetting a part fails loudly
+
+LUNGE = EXERCISES["kneeling_lunge"]
+
+
+def without(messages: dict[str, dict[str, str]], key: str, lang: str) -> dict[str, dict[str, str]]:
+    return {
+        k: ({k2: v for k2, v in texts.items() if k2 != lang} if k == key else texts)
+        for k, texts in messages.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("broken", "complaint"),
+    [
+        (
+            replace(LUNGE, messages=without(dict(LUNGE.messages), "rear_knee_on_floor.fail", "nl")),
+            "no nl text",
+        ),  # type: ignore[arg-type]
+        (replace(LUNGE, messages=without(dict(LUNGE.messages), "trunk_upright", "en")), "no en text"),  # type: ignore[arg-type]
+        (replace(LUNGE, cue_order=LUNGE.cue_order[:-1]), "no cue-priority slot"),
+        (
+            replace(
+                LUNGE,
+                checks=(
+                    replace(LUNGE.checks[0], limit=replace(LUNGE.checks[0].limit, setting="max_nothing")),
+                ),
+            ),
+            "lacks",
+        ),
+    ],
+    ids=["dutch cue", "english label", "cue slot", "setting"],
+)
+def test_a_forgotten_part_fails_loudly(broken: Exercise, complaint: str) -> None:
+    with pytest.raises(ExerciseError, match=complaint):
+        validate(broken)
+
+
+# ------------------------------------------------------------------ a fifth exercise, only in tests/
+
+
+@pytest.fixture
+def wall_sit(monkeypatch: pytest.MonkeyPatch) -> Iterator[Exercise]:
+    """The registry with `tests/extra_exercises` on its path (a plugin folder of our own)."""
+    monkeypatch.setattr(registry, "__path__", [*registry.__path__, str(EXTRA)])
+    registry.reload()
+    yield EXERCISES["wall_sit"]
+    monkeypatch.undo()
+    registry.reload()
+    sys.modules.pop("posecheck.exercises.wall_sit", None)
+
+
+def test_a_test_only_exercise_is_picked_up_with_no_edit_elsewhere(wall_sit: Exercise) -> None:
+    module = sys.modules["posecheck.exercises.wall_sit"]
+    assert module.__file__ is not None and Path(module.__file__).parent == EXTRA
+    assert_complete(wall_sit)
+    # its name is listed, and the command line accepts it
+    assert "wall-sit" in registry.exercise_choices()
+    assert registry.exercise_id("wall-sit") == "wall_sit"
+    with pytest.raises(UsageError, match="wall-sit"):
+        registry.exercise_id("wall-sitt")
+    # recognised and judged, in the recognition order after the four
+    assert list(EXERCISES)[-1] == "wall_sit"
+    sagging = module.wall_sit_pose(25.0)
+    result = assess(sagging, S)
+    assert result.exercise == "wall_sit"
+    assert [(c.id, c.status) for c in result.checks] == [("thighs_level", "fail")]
+    assert result.main_cue() == "thighs_level.fail"
+    assert assess(module.wall_sit_pose(0.0), S).all_pass
+    # its texts appear where results are shown
+    shown = format_text(result, "wall.jpg", "nl")
+    assert "muurzit" in shown and "Bovenbenen horizontaal" in shown and "Zak langs de muur" in shown
+    assert result.to_dict("en")["checks"][0]["message"] == "Slide down the wall until your thighs are level."
+    # and its setting is settable like any other
+    assert setting_spec("max_wall_sit_thigh_tilt_deg").high == 45.0
+
+
+def test_without_it_the_four_exercises_judge_as_before() -> None:
+    assert "wall_sit" not in EXERCISES
+    assert text("wall_sit") == "wall_sit"
