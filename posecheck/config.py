@@ -264,6 +264,30 @@ class Settings:
         "A real back's outline changes by < 0.02 per step (mannequin, dev photos); a hand or loose jacket "
         "behind the back by 0.1-0.3",
     )
+    max_lumbar_change_ratio: float = _setting(
+        0.04,
+        0.0,
+        0.5,
+        "hollow_back after a personal baseline (live, key b / --baseline): the hollow may deepen this much "
+        "(trunk lengths) beyond the person's own relaxed neutral. Clinicians agree poorly on lordosis by eye "
+        "(kappa 0.13-0.16 between raters), so the person's own neutral is the reference. 0.04 = 20 mm on a "
+        "0.50 m trunk, about the width of the normal fleche lombaire range (max_lumbar_depth_ratio); three "
+        "times the measure's mean error on the mannequin (benchmarks/hollow_back.py: 0.012)",
+    )
+    baseline_duration_s: float = _setting(
+        3.0,
+        0.5,
+        30.0,
+        "live baseline: seconds the person stands relaxed, side-on, while their neutral hollow is recorded "
+        "(the median of the frames); 3 s averages out breathing and sway without a long wait",
+    )
+    min_baseline_valid_fraction: float = _setting(
+        0.6,
+        0.0,
+        1.0,
+        "live baseline: share of the recording's frames in which the back's outline must be measured, else "
+        "the recording fails (not standing side-on, back hidden) and the earlier neutral stays",
+    )
 
     def value(self, name: str) -> float:
         """The setting ``name``: a field above, or one an exercise module declared

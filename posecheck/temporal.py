@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +40,11 @@ _T = TypeVar("_T")
 
 __all__ = [
     "DEFAULT_HYSTERESIS",
+    "BaselineState",
     "CueSelector",
     "HoldState",
     "HoldTimer",
+    "NeutralBaseline",
     "OneEuroFilter",
     "PoseSmoother",
     "StableLabel",
@@ -594,4 +596,94 @@ class HoldTimer:
             target_s=self.target_s,
             target_reached=self._active and self._current >= self.target_s,
         )
+        return self._state
+
+
+# --------------------------------------------------------------------------- personal baseline
+
+BaselinePhase = Literal["none", "recording", "set", "failed"]
+
+
+@dataclass(frozen=True)
+class BaselineState:
+    """Where a `NeutralBaseline` stands after a frame.
+
+    Attributes:
+        phase: ``none`` (never recorded), ``recording``, ``set`` (``value`` is the person's
+            neutral) or ``failed`` (the last recording saw too few measurable frames;
+            ``value`` keeps an earlier neutral, or NaN).
+        value: the neutral value; NaN when none was recorded.
+        recorded_s: seconds recorded so far (``recording``), else 0.
+        duration_s: how long a recording lasts.
+    """
+
+    phase: BaselinePhase = "none"
+    value: float = math.nan
+    recorded_s: float = 0.0
+    duration_s: float = 0.0
+
+    @property
+    def is_set(self) -> bool:
+        return math.isfinite(self.value)
+
+
+class NeutralBaseline:
+    """A person's own neutral value of a measure, recorded while they stand relaxed.
+
+    `start` begins a recording at the next frame; for ``duration_s`` every frame's value
+    is collected (NaN = not measurable in that frame).  Then the median becomes the neutral
+    if at least ``min_valid_fraction`` of the frames (and three or more) were measurable;
+    otherwise the recording failed and an earlier neutral stays.
+
+    Args:
+        duration_s: how long the person stands relaxed (`Settings.baseline_duration_s`).
+        min_valid_fraction: share of the recording's frames that must carry a value
+            (`Settings.min_baseline_valid_fraction`).
+    """
+
+    def __init__(self, duration_s: float = 3.0, min_valid_fraction: float = 0.6) -> None:
+        self.duration_s = float(duration_s)
+        self.min_valid_fraction = float(min_valid_fraction)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the neutral and any recording."""
+        self._state = BaselineState(duration_s=self.duration_s)
+        self._wanted = False
+        self._started_at: float | None = None
+        self._values: list[float] = []
+        self._frames = 0
+
+    @property
+    def state(self) -> BaselineState:
+        return self._state
+
+    def start(self) -> None:
+        """Record a new neutral, from the next frame on."""
+        self._wanted = True
+        self._started_at = None
+        self._values, self._frames = [], 0
+
+    def update(self, value: float, timestamp_s: float) -> BaselineState:
+        """Feed one frame's value (NaN when not measurable); returns the state."""
+        if not self._wanted:
+            return self._state
+        t = float(timestamp_s)
+        if self._started_at is None:
+            self._started_at = t
+        self._frames += 1
+        if math.isfinite(value):
+            self._values.append(float(value))
+        elapsed = max(t - self._started_at, 0.0)
+        if elapsed < self.duration_s:
+            self._state = replace(self._state, phase="recording", recorded_s=elapsed)
+            return self._state
+        self._wanted = False
+        enough = len(self._values) >= 3 and len(self._values) >= self.min_valid_fraction * self._frames
+        if enough:
+            self._state = replace(
+                self._state, phase="set", value=float(np.median(self._values)), recorded_s=0.0
+            )
+        else:
+            self._state = replace(self._state, phase="failed", recorded_s=0.0)
         return self._state

@@ -13,6 +13,7 @@ from posecheck.lumbar import back_curve, lumbar_hollow, sample_mask
 from posecheck.synth import body as sb
 from posecheck.synth.body import make_pose
 from posecheck.synth.render import render_sample, render_silhouette
+from posecheck.temporal import BaselineState, NeutralBaseline
 
 TRUNK_PX = 200.0
 HIP = np.array([300.0, 330.0])
@@ -210,3 +211,48 @@ def test_the_models_mask_sees_the_rendered_lumbar_curve(estimator) -> None:  # t
         truth.append(_mannequin_depth(bent, true_pose, render_silhouette(bent, CAMERA)))
     assert np.all(np.diff(measured) > 0), measured
     assert np.abs(np.subtract(measured, truth)).max() < 0.035
+
+
+# --- the personal neutral (live baseline) ------------------------------------------------
+
+
+def _feed(
+    baseline: NeutralBaseline, values: list[float], fps: float = 10.0, t0: float = 5.0
+) -> BaselineState:
+    state = baseline.state
+    for i, value in enumerate(values):
+        state = baseline.update(value, t0 + i / fps)
+    return state
+
+
+def test_baseline_is_the_median_of_three_seconds_standing_relaxed() -> None:
+    baseline = NeutralBaseline(duration_s=3.0)
+    assert baseline.update(0.05, 0.0).phase == "none"  # nothing recorded until asked
+    baseline.start()
+    values = [0.06, 0.07, 0.08] * 10  # 30 frames at 10 fps = 2.9 s
+    state = _feed(baseline, values)
+    assert state.phase == "recording" and state.recorded_s == pytest.approx(2.9)
+    state = baseline.update(0.5, 8.0)  # 3.0 s after the first frame: done (this frame counts too)
+    assert state.phase == "set" and state.value == pytest.approx(0.07)
+    assert baseline.update(0.2, 9.0).value == pytest.approx(0.07)  # kept afterwards
+
+
+def test_baseline_with_too_few_measurable_frames_fails_and_keeps_the_old_neutral() -> None:
+    baseline = NeutralBaseline(duration_s=3.0, min_valid_fraction=0.6)
+    baseline.start()
+    assert _feed(baseline, [0.08] * 31).value == pytest.approx(0.08)
+    baseline.start()
+    nan = float("nan")
+    state = _feed(baseline, [0.12] * 12 + [nan] * 19, t0=20.0)  # 12 of 31 frames measured
+    assert state.phase == "failed" and state.value == pytest.approx(0.08)
+    baseline.start()
+    state = _feed(baseline, [0.12] * 19 + [nan] * 12, t0=40.0)  # 19 of 31: enough
+    assert state.phase == "set" and state.value == pytest.approx(0.12)
+
+
+def test_baseline_reset_forgets_the_neutral() -> None:
+    baseline = NeutralBaseline(duration_s=1.0)
+    baseline.start()
+    assert _feed(baseline, [0.1] * 11).is_set
+    baseline.reset()
+    assert not baseline.state.is_set and baseline.state.phase == "none"
