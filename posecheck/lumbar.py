@@ -31,6 +31,7 @@ from typing import Literal
 
 import numpy as np
 
+from posecheck.landmarks import SIDES, sided
 from posecheck.metrics import Body, Orientation
 
 # Where the outline is sampled along the trunk, in trunk lengths from the hip midpoint.
@@ -56,7 +57,14 @@ MAX_REACH_RATIO = 0.7
 MIN_OUTLINE_FRACTION = 0.8
 MASK_THRESHOLD = 0.5
 
-Problem = Literal["no_mask", "no_outline", "irregular"]
+# An arm whose centre line comes this close (trunk lengths) to the lumbar outline forms the
+# outline there: arms behind the back (hands clasped or on the buttocks) hide the hollow.
+# A forearm is ~0.14 trunk lengths thick; arms hanging at the sides lie 0.075-0.13 inside
+# the back's outline on the dev photos (their back edge inside the back).
+ARM_MARGIN_RATIO = 0.05
+ARM_SAMPLES_PER_SEGMENT = 12
+
+Problem = Literal["no_mask", "no_outline", "irregular", "arms"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,9 +114,9 @@ def sample_mask(mask: np.ndarray, xy: np.ndarray) -> np.ndarray:
     y0 = np.minimum(np.floor(yc).astype(np.intp), h - 2 if h > 1 else 0)
     x1, y1 = np.minimum(x0 + 1, w - 1), np.minimum(y0 + 1, h - 1)
     fx, fy = xc - x0, yc - y0
-    m = mask.astype(np.float64, copy=False)
-    top = m[y0, x0] * (1 - fx) + m[y0, x1] * fx
-    bottom = m[y1, x0] * (1 - fx) + m[y1, x1] * fx
+    # Gathered corner values only: converting the whole mask would cost more than the sampling.
+    top = mask[y0, x0] * (1 - fx) + mask[y0, x1] * fx
+    bottom = mask[y1, x0] * (1 - fx) + mask[y1, x1] * fx
     return np.where(inside, top * (1 - fy) + bottom * fy, 0.0)
 
 
@@ -121,7 +129,7 @@ def back_outline(
     `MASK_THRESHOLD` (sub-pixel, linearly interpolated).  NaN where the axis point is not
     inside the silhouette or the edge is farther than ``reach_px``.
     """
-    step = 0.5
+    step = 1.0  # pixels; the edge itself is interpolated between samples
     offsets = np.arange(0.0, reach_px + step, step)
     samples = axis_points[:, None, :] + offsets[None, :, None] * back_dir[None, None, :]
     values = sample_mask(mask, samples)  # (stations, steps)
@@ -169,6 +177,39 @@ def _back_run(s: np.ndarray, d: np.ndarray, max_jump_ratio: float) -> slice | No
     return slice(start, stop)
 
 
+@dataclass(frozen=True, eq=False)
+class _TrunkFrame:
+    """Coordinates along the trunk: ``t`` from the hip midpoint (0) to the shoulders (1) and
+    ``d`` towards the back, both in trunk lengths."""
+
+    hip: np.ndarray
+    up: np.ndarray
+    back: np.ndarray
+    length: float
+
+    def to_trunk(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rel = (points - self.hip) / self.length
+        return rel @ self.up, rel @ self.back
+
+    def to_pixel(self, t: float, d: float) -> np.ndarray:
+        return self.hip + (t * self.up + d * self.back) * self.length
+
+
+def _arm_on_outline(arms: tuple[np.ndarray, ...], frame: _TrunkFrame, s: np.ndarray, d: np.ndarray) -> bool:
+    """Whether an arm's centre line lies within `ARM_MARGIN_RATIO` of the lumbar outline."""
+    f = np.linspace(0.0, 1.0, ARM_SAMPLES_PER_SEGMENT)[None, :, None]
+    for arm in arms:
+        points = np.asarray(arm, dtype=np.float64)
+        if len(points) < 2:
+            continue
+        along = (points[:-1, None, :] + f * (points[1:, None, :] - points[:-1, None, :])).reshape(-1, 2)
+        t, depth = frame.to_trunk(along[np.isfinite(along).all(axis=1)])
+        lumbar = (t >= LUMBAR_LOW_T) & (t <= LUMBAR_HIGH_T) & (t >= s[0]) & (t <= s[-1])
+        if np.any(depth[lumbar] >= np.interp(t[lumbar], s, d) - ARM_MARGIN_RATIO):
+            return True
+    return False
+
+
 def lumbar_hollow(
     mask: np.ndarray | None,
     hip: np.ndarray,
@@ -177,6 +218,7 @@ def lumbar_hollow(
     *,
     low_t: float = STANDING_LOW_T,
     max_jump_ratio: float = 0.08,
+    arms: tuple[np.ndarray, ...] = (),
 ) -> BackCurve:
     """The depth of the lumbar hollow of the back's outline, in trunk lengths.
 
@@ -189,6 +231,8 @@ def lumbar_hollow(
         max_jump_ratio: an outline stepping more than this (in trunk lengths) between
             neighbouring stations does not look like a back (`BackCurve.problem` is
             ``"irregular"``): loose clothing, an arm or an object behind the back.
+        arms: pixel polylines (k, 2) of the arms (shoulder, elbow, wrist; NaN where not
+            seen).  An arm lying on the lumbar outline hides it (problem ``"arms"``).
     """
     if mask is None:
         return _unknown("no_mask")
@@ -215,6 +259,9 @@ def lumbar_hollow(
     if run is None:
         return _unknown("irregular", outline)
     s, d = s[run], d[run]
+    frame = _TrunkFrame(hip, up, back, length)
+    if _arm_on_outline(arms, frame, s, d):
+        return _unknown("arms", outline)
     hull = _upper_hull(s, d)
     line = np.interp(s, s[hull], d[hull])
     depth = line - d
@@ -228,10 +275,7 @@ def lumbar_hollow(
     lo, hi = hull[right - 1], hull[right]
     if s[i] == s[hi] and right + 1 < len(hull):
         lo, hi = hull[right], hull[right + 1]
-
-    def pixel(t_: float, d_: float) -> np.ndarray:
-        return hip + t_ * length * up + d_ * length * back
-
+    pixel = frame.to_pixel
     return BackCurve(
         depth_ratio=float(max(depth[i], 0.0)),
         upper=pixel(s[hi], d[hi]),
@@ -254,4 +298,8 @@ def back_curve(body: Body, o: Orientation, *, lunge: bool = False) -> BackCurve:
         o.facing,
         low_t=LUNGE_LOW_T if lunge else STANDING_LOW_T,
         max_jump_ratio=body.settings.max_lumbar_jump_ratio,
+        arms=tuple(
+            np.array([body.point(sided(side, part)) for part in ("shoulder", "elbow", "wrist")])
+            for side in SIDES
+        ),
     )

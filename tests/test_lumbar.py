@@ -160,6 +160,20 @@ def test_hair_down_to_the_lower_back_hides_the_thoracic_curve() -> None:
     assert lumbar_hollow(mask, hip, shoulder, facing=1).problem == "irregular"
 
 
+def test_an_arm_lying_on_the_lower_back_hides_it_and_one_at_the_side_does_not() -> None:
+    mask, hip, shoulder = trunk_mask(curved_back(0.06))
+    down = hip - shoulder
+    # facing right: the back is to the left (-x); the outline lies ~0.22 trunk lengths behind the axis
+    behind = np.array([-0.2 * TRUNK_PX, 0.0])
+    at_the_side = np.array([-0.05 * TRUNK_PX, 0.0])
+    hanging = np.array([shoulder, shoulder + 0.55 * down, shoulder + 1.0 * down])
+    on_the_back = hanging + np.array([[0.0, 0.0], behind, behind])
+    beside = hanging + np.array([[0.0, 0.0], at_the_side, at_the_side])
+    assert lumbar_hollow(mask, hip, shoulder, facing=1, arms=(on_the_back,)).problem == "arms"
+    curve = lumbar_hollow(mask, hip, shoulder, facing=1, arms=(beside, np.full((3, 2), np.nan)))
+    assert curve.known and curve.depth_ratio > 0.06
+
+
 def test_mask_sampling_is_bilinear_and_zero_outside() -> None:
     mask = np.array([[0.0, 1.0], [0.0, 1.0]], dtype=np.float32)
     points = np.array([[0.25, 0.0], [0.5, 1.0], [-1.0, 0.0], [0.0, 5.0], [np.nan, 0.0]])

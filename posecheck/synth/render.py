@@ -430,6 +430,22 @@ def render_silhouette(
     return (image[..., 0] / 255.0).astype(np.float32)
 
 
+def masked_pose(
+    angles: BodyAngles,
+    camera: Camera | None = None,
+    *,
+    facing: Facing = "right",
+    shape: BodyShape = DEFAULT_SHAPE,
+    supersample: int = 1,
+) -> Pose:
+    """`make_pose` with the body's true segmentation mask (`render_silhouette`) attached, for
+    tests of checks judged on the silhouette; ``camera`` defaults to make_pose's exact
+    orthographic side view."""
+    cam = camera if camera is not None else Camera(orthographic=True)
+    mask = render_silhouette(angles, cam, facing=facing, shape=shape, supersample=supersample)
+    return make_pose(angles, camera=cam, facing=facing, shape=shape).replace(mask=mask)
+
+
 def save_png(image_rgb: np.ndarray, path: str | Path) -> None:
     """Write an RGB image (Pillow imported here only)."""
     from PIL import Image
@@ -442,6 +458,7 @@ __all__ = [
     "Ellipsoid",
     "Style",
     "mannequin",
+    "masked_pose",
     "render",
     "render_image",
     "render_sample",
