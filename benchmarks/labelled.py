@@ -296,6 +296,7 @@ class Fitted:
     low: float
     high: float
     steps: int = 41
+    categories: tuple[str, ...] = ()  # only photos of these label categories can change (all if empty)
 
     @property
     def grid(self) -> np.ndarray:
@@ -304,6 +305,8 @@ class Fitted:
 
 # The thresholds fitted from the labels (calibrate.py prints each with its cross-validated score).
 FITTED: tuple[Fitted, ...] = (
+    # Decides kneeling vs standing lunge only: photos of the two lunge categories.
+    Fitted("max_rear_knee_height_ratio", "exercise", 0.04, 0.5, 47, ("A", "B")),
     Fitted("max_shin_tilt_deg", "front_knee_over_ankle", 6.0, 26.0),
     Fitted("max_trunk_tilt_deg", "trunk_upright", 6.0, 30.0, 49),
     Fitted("min_rear_knee_angle_deg", "rear_leg_straight", 130.0, 170.0),
@@ -347,7 +350,12 @@ class Sweep:
 
 def sweep(fitted: Fitted, rows: Sequence[Row], poses: dict[str, Pose | None], settings: Settings) -> Sweep:
     """Judge the rows the objective looks at, at every grid value of ``fitted.setting``."""
-    relevant = [r for r in rows if fitted.objective == "exercise" or fitted.objective in r.labels]
+    relevant = [
+        r
+        for r in rows
+        if (fitted.objective == "exercise" or fitted.objective in r.labels)
+        and (not fitted.categories or r.category in fitted.categories)
+    ]
     outcomes = [judge(relevant, poses, replace(settings, **{fitted.setting: float(v)})) for v in fitted.grid]
     return Sweep(fitted, outcomes)
 

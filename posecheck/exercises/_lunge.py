@@ -14,7 +14,7 @@ import numpy as np
 from posecheck import geometry as geo
 from posecheck import metrics as m
 from posecheck.exercises import Match
-from posecheck.landmarks import Side, other_side, sided
+from posecheck.landmarks import BodyPart, Side, other_side, sided
 from posecheck.messages import Texts
 from posecheck.metrics import NAN, UNKNOWN, Body, Measure, Orientation
 from posecheck.rules import Limit, Rule, fails_as
@@ -35,25 +35,49 @@ def front_shin_tilt(body: Body, o: Orientation) -> Measure:
     return Measure(value, (ankle, knee))
 
 
-def floor_y_under_front_foot(body: Body, front: Side) -> float:
-    """Image y of the floor: the lowest visible point of the front foot (it stands flat)."""
-    ys = [body.point(sided(front, part))[1] for part in ("heel", "foot_index", "ankle")]
-    ys = [y for y in ys if np.isfinite(y)]
-    return max(ys) if ys else NAN
+FOOT_PARTS: tuple[BodyPart, ...] = ("heel", "foot_index", "ankle")
+
+
+def _lowest_foot_point(body: Body, side: Side, parts: tuple[BodyPart, ...] = FOOT_PARTS) -> np.ndarray:
+    """The lowest visible point (largest image y) of a foot, or NaN."""
+    points = [body.point(sided(side, part)) for part in parts]
+    points = [p for p in points if np.isfinite(p).all()]
+    return max(points, key=lambda p: p[1]) if points else np.array([NAN, NAN])
+
+
+def floor_y_at(body: Body, front: Side, x: float) -> float:
+    """Image y of the floor at image column ``x`` in a lunge.
+
+    Both feet rest on the floor in every lunge: the front foot flat, the rear foot on its toes
+    (standing) or its toes or instep (kneeling).  The floor runs through the lowest point of
+    each; taken at ``x`` it follows a camera that looks down on the floor or is tilted.
+    Without the rear foot, the level of the front foot stands in.
+    """
+    front_point = _lowest_foot_point(body, front)
+    rear_point = _lowest_foot_point(body, other_side(front), ("heel", "foot_index"))
+    if not np.isfinite(rear_point).all() or abs(rear_point[0] - front_point[0]) < 1:
+        return float(front_point[1])
+    share = (x - front_point[0]) / (rear_point[0] - front_point[0])
+    return float(front_point[1] + share * (rear_point[1] - front_point[1]))
 
 
 def rear_knee_height(body: Body, o: Orientation) -> Measure:
-    """Rear knee height above the floor (through the front foot), in rear shin lengths."""
+    """Rear knee height above the floor (`floor_y_at`, through both feet), in shin lengths.
+
+    A knee resting on the floor has its joint centre about 0.1 shin above it; the bent rear
+    knee of a standing lunge hangs above a floor touched only by the rear toes.
+    """
     if o.front is None:
         return UNKNOWN
     rear = other_side(o.front)
     knee, ankle = sided(rear, "knee"), sided(rear, "ankle")
-    floor_y = floor_y_under_front_foot(body, o.front)
-    shin = geo.distance(body.point(knee), body.point(ankle))
+    knee_xy = body.point(knee)
+    floor_y = floor_y_at(body, o.front, knee_xy[0])
+    shin = geo.distance(knee_xy, body.point(ankle))
     # The front shin is the steadier length estimate (the rear shin may point at the camera).
     front_shin = geo.distance(body.point(sided(o.front, "knee")), body.point(sided(o.front, "ankle")))
     scale = np.nanmax([shin, front_shin]) if np.isfinite([shin, front_shin]).any() else NAN
-    return Measure(geo.ratio(floor_y - body.point(knee)[1], scale), (knee,))
+    return Measure(geo.ratio(floor_y - knee_xy[1], scale), (knee,))
 
 
 def trunk_tilt(body: Body, o: Orientation) -> Measure:
@@ -159,7 +183,7 @@ MESSAGES: dict[str, Texts] = {
 def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
     """A lunge shape (knees on either side of the hips, front knee bent over a shin that
     stands rather than lies) seen from the side: a kneeling lunge when the rear knee is at
-    the floor, otherwise a standing lunge.  Seen from the front, a wide stance is no
+    the floor (through both feet), otherwise a standing lunge, whatever the trunk and arms do.  Seen from the front, a wide stance is no
     exercise at all."""
     s = body.settings
     lunge_shape = (
@@ -171,10 +195,9 @@ def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
         return Match.NO
     if not o.width_ratio <= s.max_lunge_width_ratio:
         return Match.NOTHING  # a wide stance seen from the front
-    knee_height, rear_knee = rear_knee_height(body, o).value, rear_knee_angle(body, o).value
-    knee_down = knee_height <= s.max_rear_knee_height_ratio or (
-        knee_height <= s.max_kneeling_knee_height_ratio and rear_knee <= s.max_kneeling_rear_knee_deg
-    )
+    # Kneeling needs the rear knee at the floor; a bent rear knee hanging above it is a
+    # standing lunge done with a bent rear leg (rear_leg_straight then fails there).
+    knee_down = rear_knee_height(body, o).value <= s.max_rear_knee_height_ratio
     return Match.YES if knee_down == kneeling else Match.NO
 
 

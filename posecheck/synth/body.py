@@ -606,6 +606,25 @@ def _lunge(
     return _with_arms_on(angles, f_side, shape) if arms == "knee" else angles
 
 
+def _tucked_foot_deg(ankle_z: float, shape: BodyShape) -> float:
+    """The foot angle (heel -> toe, below horizontal pointing forward) that puts the toe tip
+    of a foot whose ankle is ``ankle_z`` high on the floor."""
+
+    def toe_z(a_foot: float) -> float:
+        sole = _sag(a_foot - 90.0)
+        return float(
+            ankle_z + shape.ankle_height * sole[2] + (shape.foot - shape.heel_back) * _sag(a_foot)[2]
+        )
+
+    low, high = -90.0, 0.0  # toe_z(low) < 0 < toe_z(high) while the ankle is in reach
+    if not toe_z(low) < 0.0 < toe_z(high):
+        raise ValueError(f"a foot cannot stand on its toes with the ankle {ankle_z:.2f} m high")
+    for _ in range(50):
+        middle = (low + high) / 2.0
+        low, high = (middle, high) if toe_z(middle) < 0.0 else (low, middle)
+    return (low + high) / 2.0
+
+
 def kneeling_lunge(
     front: Side = "left",
     *,
@@ -613,6 +632,7 @@ def kneeling_lunge(
     trunk_deg: float = 0.0,
     hip_extension_deg: float = 15.0,
     rear_shin_deg: float = 0.0,
+    rear_toes_tucked: bool = False,
     neck_deg: float | None = None,
     arms: ArmPlacement = "knee",
     shape: BodyShape = BodyShape(),
@@ -629,6 +649,8 @@ def kneeling_lunge(
             (``hip_extension``); the rear leg's hip_flex is minus this.
         rear_shin_deg: rise of the rear shin from knee to ankle above horizontal
             (0 = shin and top of the foot flat on the floor).
+        rear_toes_tucked: the rear foot stands on its toes (heel up, toe tip on the floor)
+            instead of lying on its instep; needs the ankle 0.08-0.19 m high (``rear_shin_deg``).
         neck_deg: neck pitch in the world; default = the trunk's.
         arms: "knee" = both hands on the front thigh; "hanging" = by the sides.
 
@@ -640,9 +662,11 @@ def kneeling_lunge(
     alpha_trunk = 90.0 - trunk_deg
     a_rt = alpha_trunk - 180.0 - hip_extension_deg
     hip_z = shape.knee_clearance - shape.thigh * math.sin(math.radians(a_rt))
-    # rear: shin back along the floor, top of the foot flat
+    # rear: shin back along the floor, top of the foot flat (or the toes tucked under)
     a_rs = 180.0 - rear_shin_deg
-    rear = _leg(alpha_trunk, a_rt, a_rs, 180.0)
+    ankle_z = shape.knee_clearance + shape.shin * math.sin(math.radians(rear_shin_deg))
+    a_rf = _tucked_foot_deg(ankle_z, shape) if rear_toes_tucked else 180.0
+    rear = _leg(alpha_trunk, a_rt, a_rs, a_rf)
     # front: foot flat, shin at front_shin_deg
     return _lunge(
         f_side,

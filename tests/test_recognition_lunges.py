@@ -1,0 +1,79 @@
+"""Recognition of lunges from the legs and the floor, not from an upright trunk (issue 11):
+a folded trunk or hands on the front knee leave the lunge a lunge (trunk_upright then fails);
+a bent rear knee hanging above the floor makes a standing lunge, not a kneeling one; poses of
+category N stay out.  Synthetic poses (forward kinematics), a case on each side of each limit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from posecheck.assess import assess
+from posecheck.config import Settings
+from posecheck.landmarks import SIDES, Side, other_side, sided
+from posecheck.synth.body import BodyShape, forward_kinematics, kneeling_lunge, make_pose, standing_lunge
+
+S = Settings()
+SHAPE = BodyShape()
+FACINGS = ("right", "left")
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
+@pytest.mark.parametrize("arms", ["knee", "hanging"])
+@pytest.mark.parametrize(
+    ("trunk_deg", "upright"), [(S.max_trunk_tilt_deg - 4, True), (50.0, False), (70.0, False)]
+)
+def test_a_kneeling_lunge_with_the_trunk_folded_is_still_one(
+    facing: str, front: Side, arms: str, trunk_deg: float, upright: bool
+) -> None:
+    pose = make_pose(kneeling_lunge(front, trunk_deg=trunk_deg, arms=arms), facing=facing)  # type: ignore[arg-type]
+    result = assess(pose, S)
+    assert result.exercise == "kneeling_lunge"
+    trunk = result.check("trunk_upright")
+    assert trunk is not None and trunk.value == pytest.approx(trunk_deg, abs=1.0)
+    assert trunk.status == ("pass" if upright else "fail")
+    if not upright:
+        assert trunk.cue == "trunk_upright.leaning_forward"
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
+@pytest.mark.parametrize(("trunk_deg", "upright"), [(S.max_trunk_tilt_deg - 4, True), (45.0, False)])
+def test_a_standing_lunge_with_the_trunk_folded_is_still_one(
+    facing: str, front: Side, trunk_deg: float, upright: bool
+) -> None:
+    pose = make_pose(standing_lunge(front, trunk_deg=trunk_deg, arms="knee"), facing=facing)  # type: ignore[arg-type]
+    result = assess(pose, S)
+    assert result.exercise == "standing_lunge"
+    assert result.check("trunk_upright").status == ("pass" if upright else "fail")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
+@pytest.mark.parametrize(("delta", "exercise"), [(-0.07, "kneeling_lunge"), (+0.07, "standing_lunge")])
+def test_kneeling_needs_the_rear_knee_at_the_floor(
+    facing: str, front: Side, delta: float, exercise: str
+) -> None:
+    """The rear knee hangs ``max_rear_knee_height_ratio`` +- a little above a floor touched by
+    the rear toes and the front foot: below it kneeling, above it a standing lunge."""
+    shape = replace(SHAPE, knee_clearance=(S.max_rear_knee_height_ratio + delta) * SHAPE.shin)
+    angles = kneeling_lunge(front, rear_shin_deg=5.0, rear_toes_tucked=True, shape=shape)
+    assert assess(make_pose(angles, facing=facing, shape=shape), S).exercise == exercise  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
+@pytest.mark.parametrize("rear_knee_flex_deg", [60.0, 80.0])
+def test_a_standing_lunge_with_a_bent_rear_leg_is_no_kneeling_lunge(
+    facing: str, front: Side, rear_knee_flex_deg: float
+) -> None:
+    angles = standing_lunge(front, hip_extension_deg=10.0, rear_knee_flex_deg=rear_knee_flex_deg)
+    knee_height = forward_kinematics(angles)[sided(other_side(front), "knee"), 2]
+    assert knee_height > S.max_rear_knee_height_ratio * SHAPE.shin  # the knee hangs above the floor
+    result = assess(make_pose(angles, facing=facing), S)  # type: ignore[arg-type]
+    assert result.exercise == "standing_lunge"
+    straight = result.check("rear_leg_straight")
+    assert straight is not None and straight.status == "fail"
+    assert straight.value == pytest.approx(180.0 - rear_knee_flex_deg, abs=1.0)
