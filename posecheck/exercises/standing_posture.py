@@ -32,20 +32,21 @@ def neck_tilt(body: Body, o: Orientation) -> Measure:
 
 
 def plumb_offset(body: Body, o: Orientation) -> Measure:
-    """Largest horizontal offset of shoulder or hip from the ankle vertical, in leg lengths.
+    """Sway back: how far the hip lies ahead of the line from the ankle to the shoulder, in
+    leg lengths (negative = behind it).
 
-    Signed: positive = ahead of the ankle.  Standing well the plumb line runs from the ear
-    through shoulder and hip to just in front of the ankle.
+    Standing well, ankle, hip and shoulder are stacked; in a sway back the pelvis is pushed
+    forward while the upper back leans back behind it, so the hip bows out ahead of the line
+    joining the two ends.  Measured at right angles to that line, it does not change when
+    the camera is tilted or the whole body leans.
     """
     side = o.near
     ankle_lm, hip_lm, shoulder_lm = sided(side, "ankle"), sided(side, "hip"), sided(side, "shoulder")
-    ankle = body.point(ankle_lm)
-    leg = leg_length(body, side)
-    offsets = [o.facing * (body.point(lm)[0] - ankle[0]) for lm in (shoulder_lm, hip_lm)]
-    if not np.isfinite(offsets).all():
-        return Measure(NAN, (ankle_lm, hip_lm, shoulder_lm))
-    worst = max(offsets, key=abs)
-    return Measure(geo.ratio(worst, leg), (ankle_lm, hip_lm, shoulder_lm))
+    ankle, hip, shoulder = (body.point(lm) for lm in (ankle_lm, hip_lm, shoulder_lm))
+    # signed_distance is positive on the clockwise side of the upward ankle->shoulder line:
+    # image-right, which is ahead for a person facing right.
+    ahead = o.facing * geo.signed_distance_to_line(hip, ankle, shoulder)
+    return Measure(geo.ratio(ahead, leg_length(body, side)), (ankle_lm, hip_lm, shoulder_lm))
 
 
 def knee_hyperextension(body: Body, o: Orientation) -> Measure:
