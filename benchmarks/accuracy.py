@@ -8,8 +8,8 @@ over every photo in ``labels.csv`` and prints:
 * per labelled check the balanced accuracy (mean of the pass and the fail recall, where both
   occur; ``unknown`` counts as wrong), among photos recognised as an exercise that has the
   check; ``pelvis_on_floor`` on every cobra (C1, should pass) and upward-dog (C2, should fail);
-* beside each plain figure the **leave-one-source-out** figure: every threshold that is fitted
-  from the labels (``labelled.FITTED``, see ``calibrate.py``) is fitted again without one
+* beside each plain figure the **leave-one-source-out** figure: every threshold that config.py
+  takes from the labels (``labelled.FITTED``, adopted; see ``calibrate.py``) is fitted again without one
   source (a ``repo``, joined with every ``group=`` of ``note``: frames of one video or one
   person are never split) and judged on that source alone; the verdicts of all the left-out
   sources are pooled.  A plain figure well above its cross-validated one means a threshold
@@ -67,7 +67,7 @@ def cross_validated_outcomes(
     rows: list[Row], poses: dict[str, Pose | None], settings: Settings
 ) -> dict[str, Outcome]:
     """Every photo judged with the fitted thresholds fitted on the other sources only."""
-    sweeps = [sweep(f, rows, poses, settings) for f in FITTED]
+    sweeps = [sweep(f, rows, poses, settings) for f in FITTED if f.adopted]
     outcomes: dict[str, Outcome] = {}
     for source in sorted({r.source for r in rows}):
         fold = fold_settings([r for r in rows if r.source != source], sweeps, settings)

@@ -12,6 +12,7 @@ Each threshold is printed with
 * the value fitted on all photos and its plain balanced accuracy,
 * the **leave-one-source-out** balanced accuracy: fitted without one source (a ``repo`` joined
   with the ``group=`` of ``note``), judged on that source, verdicts pooled over all sources,
+* whether config.py takes the fitted value ("fitted") or keeps its default ("default"),
 * the range of the values fitted across the folds.
 
 A plain score well above the cross-validated one means the value fits photos, not poses:
@@ -61,8 +62,8 @@ def main() -> int:
     rows = [r for r in rows if r.file in poses]
     now = judge(rows, poses, settings)
     print(
-        f"{'setting':26}{'objective':23}{'default':>9}{'plain':>8}{'fitted':>9}{'plain':>8}{'LOSO':>8}"
-        f"{'n':>5}  fold values"
+        f"{'setting':28}{'objective':23}{'default':>9}{'plain':>8}{'fitted':>9}{'plain':>8}{'LOSO':>8}"
+        f"{'n':>5}  in config  fold values"
     )
     fitted_values = {}
     for fitted in FITTED:
@@ -70,11 +71,12 @@ def main() -> int:
             continue
         result = cross_validate(sweep(fitted, rows, poses, settings), rows)
         default = getattr(settings, fitted.setting)
-        before, _ = score(rows, now, fitted.objective)
+        before, _ = score(fitted.relevant(rows), now, fitted.objective)
         folds = sorted(result.per_source.values())
         print(
-            f"{fitted.setting:26}{fitted.objective:23}{default:9.4g}{before:8.1%}{result.value:9.4g}"
-            f"{result.plain:8.1%}{result.cross_validated:8.1%}{result.count:5}  {folds[0]:.4g}..{folds[-1]:.4g}"
+            f"{fitted.setting:28}{fitted.objective:23}{default:9.4g}{before:8.1%}{result.value:9.4g}"
+            f"{result.plain:8.1%}{result.cross_validated:8.1%}{result.count:5}  {'fitted' if fitted.adopted else 'default':9}"
+            f"  {folds[0]:.4g}..{folds[-1]:.4g}"
         )
         fitted_values[fitted.setting] = result.value
     if args.toml:

@@ -63,10 +63,12 @@ PRODUCT_DEFAULTS = {
 
 @pytest.mark.parametrize(("name", "product_default"), PRODUCT_DEFAULTS.items())
 def test_defaults_follow_product_table_or_say_why(name: str, product_default: float) -> None:
-    """PRODUCT.md's starting point, or a tuned value whose documentation says it was tuned."""
+    """PRODUCT.md's starting point, or a tuned value whose documentation says it was tuned
+    (or fitted from the labels by benchmarks/calibrate.py)."""
     value = getattr(Settings(), name)
     if value != product_default:
-        assert "tuned" in FIELDS[name].metadata["doc"].lower(), f"{name} changed without a reason"
+        doc = FIELDS[name].metadata["doc"].lower()
+        assert "tuned" in doc or "fitted" in doc, f"{name} changed without a reason"
 
 
 def test_no_config_file_gives_defaults() -> None:

@@ -55,8 +55,10 @@ def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
     from posecheck.synth.body import DEFAULT_SHAPE, kneeling_lunge, make_pose
 
     def kneeling(knee_height: float) -> Pose:
+        # the rear toes on the floor, the knee ``knee_height`` shins above it
         shape = replace(DEFAULT_SHAPE, knee_clearance=knee_height * DEFAULT_SHAPE.shin)
-        return make_pose(kneeling_lunge("left", shape=shape), shape=shape)
+        angles = kneeling_lunge("left", rear_shin_deg=5.0, rear_toes_tucked=True, shape=shape)
+        return make_pose(angles, shape=shape)
 
     knee = s.max_rear_knee_height_ratio
     return {
