@@ -336,6 +336,77 @@ def setting_spec(name: str) -> SettingSpec:
 
 def all_setting_names() -> list[str]:
     return [f.name for f in fields(Settings)] + list(DECLARED)
+    # --- spoken cues and the routine (posecheck/voice.py, posecheck/routine.py) -------------
+    voice_fault_persist_s: float = _setting(
+        1.0,
+        0.0,
+        10.0,
+        "a correction is said once the overlay has shown that same fault this long; the shown cue "
+        "already needs 0.3 s of steady failing verdict and changes at most once a second, so a "
+        "fault is said about 1.3 s after it starts and a passing wobble is never said",
+    )
+    voice_repeat_s: float = _setting(
+        8.0,
+        2.0,
+        120.0,
+        "the same sentence is not said again within this; a fault that stays is repeated after it "
+        "(a reminder every 8 s; the longest cue takes ~6 s to say)",
+    )
+    voice_stale_s: float = _setting(
+        2.0,
+        0.2,
+        30.0,
+        "a cue that could not start within this after its verdict (the voice was busy) is dropped: "
+        "by then it may no longer be true; routine instructions are never dropped",
+    )
+    voice_progress_every_s: float = _setting(
+        10.0, 1.0, 120.0, "hold progress is said every this many seconds of a hold (10 s, 20 s, ...)"
+    )
+    voice_good_after_s: float = _setting(
+        1.0,
+        0.0,
+        30.0,
+        "'good, hold' once a hold in correct form has lasted this long (the hold timer's own "
+        "minimum for counting a hold)",
+    )
+    hold_target_s: float = _setting(
+        30.0,
+        1.0,
+        600.0,
+        "target hold per side, counted only in correct form (seed text: about 30 s); the hold timer, "
+        "'done - switch legs' and each routine step (--hold overrides it there)",
+    )
+    routine_reps: float = _setting(
+        0.0,
+        0.0,
+        100.0,
+        "routine: prone press-up as this many repetitions; 0 holds it like the others (hold_target_s)",
+    )
+    routine_setup_s: float = _setting(
+        8.0,
+        0.0,
+        120.0,
+        "routine: time to place the camera and get into position after the instruction is said "
+        "(the longest instruction takes ~8 s to say)",
+    )
+    routine_countdown_s: float = _setting(3.0, 0.0, 10.0, "routine: the get-ready countdown, in seconds")
+    routine_rest_s: float = _setting(
+        10.0, 0.0, 300.0, "routine: rest between two steps (time to switch legs or lie down)"
+    )
+    rep_up_deg: float = _setting(
+        25.0,
+        0.0,
+        90.0,
+        "press-up repetitions: the chest counts as up above this lift (chest_lifted passes at "
+        "min_chest_lift_deg = 20; 5 deg more is the hysteresis against a noisy chest angle)",
+    )
+    rep_down_deg: float = _setting(
+        10.0,
+        0.0,
+        90.0,
+        "press-up repetitions: the chest counts as back near the floor below this lift; a "
+        "repetition is counted on the way up after being down",
+    )
 
 
 DEFAULT_SETTINGS = Settings()

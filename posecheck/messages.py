@@ -48,6 +48,85 @@ MESSAGES: dict[str, Texts] = {
         "nl": "Gepauzeerd - druk op spatie om verder te gaan",
     },
     "window.snapshot": {"en": "Snapshot saved", "nl": "Momentopname opgeslagen"},
+    "window.voice_on": {"en": "voice on (v)", "nl": "stem aan (v)"},
+    "window.voice_off": {"en": "voice off (v)", "nl": "stem uit (v)"},
+    "window.exercise": {"en": "exercise: {name} (e)", "nl": "oefening: {name} (e)"},
+    "auto": {"en": "auto", "nl": "automatisch"},
+    # Spoken cues (posecheck/voice.py); {n} is a number
+    "voice.good_hold": {"en": "Good, hold.", "nl": "Goed, vasthouden."},
+    "voice.seconds": {"en": "{n} seconds.", "nl": "{n} seconden."},
+    "voice.done_switch": {"en": "Done. Switch legs.", "nl": "Klaar. Wissel van been."},
+    "voice.done": {"en": "Done.", "nl": "Klaar."},
+    "voice.count": {"en": "{n}", "nl": "{n}"},
+    "voice.go": {"en": "Go.", "nl": "Start."},
+    # A fixed exercise (--exercise, the e key, a routine step) that the pose clearly is not
+    "mismatch.kneeling_lunge": {
+        "en": "This does not look like a kneeling lunge.",
+        "nl": "Dit lijkt niet op een schuttershouding.",
+    },
+    "mismatch.standing_lunge": {
+        "en": "This does not look like a standing lunge.",
+        "nl": "Dit lijkt niet op een staande uitvalspas.",
+    },
+    "mismatch.prone_press_up": {
+        "en": "This does not look like a prone press-up.",
+        "nl": "Dit lijkt niet op opdrukken in buiklig.",
+    },
+    "mismatch.standing_posture": {
+        "en": "This does not look like standing upright.",
+        "nl": "Dit lijkt niet op rechtop staan.",
+    },
+    # posecheck routine (posecheck/routine.py)
+    "routine.setup.kneeling_lunge": {
+        "en": "Kneeling lunge, {side}. Place the camera at hip height, about three metres to your side. "
+        "Kneel on the back knee, front knee above the ankle.",
+        "nl": "Schuttershouding, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "Kniel op je achterste knie, voorste knie loodrecht boven je enkel.",
+    },
+    "routine.setup.standing_lunge": {
+        "en": "Standing lunge, {side}. Place the camera at hip height, about three metres to your side. "
+        "Step the back leg far back and keep it straight.",
+        "nl": "Staande uitvalspas, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "Zet je achterste been ver naar achter en houd het gestrekt.",
+    },
+    "routine.setup.prone_press_up": {
+        "en": "Prone press-up. Place the camera low, at floor level, about three metres to your side. "
+        "Lie on your belly, hands beside your shoulders.",
+        "nl": "Opdrukken in buiklig. Zet de camera laag, op de grond, ongeveer drie meter naast je. "
+        "Ga op je buik liggen, handen naast je schouders.",
+    },
+    "routine.setup.standing_posture": {
+        "en": "Standing posture. Place the camera at hip height, about three metres to your side. "
+        "Stand tall, sideways to the camera.",
+        "nl": "Stahouding. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "Sta rechtop, zijwaarts naar de camera.",
+    },
+    "routine.side.left": {"en": "left leg in front", "nl": "linkerbeen voor"},
+    "routine.side.right": {"en": "right leg in front", "nl": "rechterbeen voor"},
+    "routine.get_ready": {"en": "Get ready.", "nl": "Maak je klaar."},
+    "routine.hold_goal": {
+        "en": "Hold {n} seconds in good form",
+        "nl": "Houd {n} seconden vast in goede houding",
+    },
+    "routine.reps_goal": {"en": "{n} repetitions", "nl": "{n} herhalingen"},
+    "routine.rest": {"en": "Rest.", "nl": "Rust."},
+    "routine.switch_legs": {"en": "Rest. Switch legs.", "nl": "Rust. Wissel van been."},
+    "routine.next": {"en": "Rest. Next: {exercise}.", "nl": "Rust. Hierna: {exercise}."},
+    "routine.skip": {"en": "n: next step", "nl": "n: volgende stap"},
+    "routine.finished": {"en": "Routine done. Well done.", "nl": "Routine klaar. Goed gedaan."},
+    "routine.summary_hold": {
+        "en": "{exercise}, {side}: {n} seconds.",
+        "nl": "{exercise}, {side}: {n} seconden.",
+    },
+    "routine.summary_reps": {
+        "en": "{exercise}: {n} repetitions.",
+        "nl": "{exercise}: {n} herhalingen.",
+    },
+    # Exercise names
+    "kneeling_lunge": {"en": "kneeling lunge", "nl": "schuttershouding"},
+    "standing_lunge": {"en": "standing lunge", "nl": "staande uitvalspas"},
+    "prone_press_up": {"en": "prone press-up", "nl": "opdrukken in buiklig"},
+    "standing_posture": {"en": "standing posture", "nl": "stahouding"},
     "side_view": {"en": "side view", "nl": "zijaanzicht"},
     "front_view": {"en": "front view", "nl": "vooraanzicht"},
     "left": {"en": "left", "nl": "links"},

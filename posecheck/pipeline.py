@@ -33,7 +33,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from posecheck.config import DEFAULT_SETTINGS
 from posecheck.landmarks import Pose
+from posecheck.mismatch import clearly_other, mismatch_note
 from posecheck.results import Assessment
 from posecheck.temporal import CueSelector, HoldState, HoldTimer, PoseSmoother, StableLabel, VerdictStabilizer
 from posecheck.video import Frame, FrameSource
@@ -65,6 +67,7 @@ class Analysis:
     hold: HoldState
     cue_key: str | None
     verdict_at: float = field(default_factory=time.monotonic)
+    status_line: str | None = None  # a line shown prominently (e.g. the routine's step and countdown)
 
     @property
     def latency_s(self) -> float:
@@ -111,12 +114,16 @@ class FrameAnalyzer:
         self.reset()
 
     def reset(self) -> None:
-        """Forget everything seen (new exercise chosen, new session)."""
+        """Forget everything seen (new session)."""
+        self._reset_labels()
+        self.hold_timer = HoldTimer(target_s=(self.settings or DEFAULT_SETTINGS).hold_target_s)
+
+    def _reset_labels(self) -> None:
         self.smoother = PoseSmoother()
         self.verdicts = VerdictStabilizer()
         self.exercise_label, self.side_label, self.view_label = StableLabel(), StableLabel(), StableLabel()
+        self.recognised_label = StableLabel()  # what a fixed exercise's pose looks like
         self.cues = CueSelector()
-        self.hold_timer = HoldTimer()
 
     @property
     def exercise(self) -> str | None:
@@ -124,8 +131,9 @@ class FrameAnalyzer:
 
     @exercise.setter
     def exercise(self, exercise: str | None) -> None:
+        """Choose the exercise (None: recognise it); the hold totals so far are kept."""
         self._exercise = exercise
-        self.reset()
+        self._reset_labels()
 
     def analyse(self, frame: Frame) -> Analysis:
         """`detect` then `judge`: the whole per-frame step."""
@@ -172,6 +180,10 @@ class FrameAnalyzer:
         view = self.view_label.update(assessment.view, t)
         if pose is None or not assessment.person_found:
             return assessment
+        if self._exercise is not None:
+            seen = self.recognised_label.update(self._assess(pose, self.settings, None).exercise, t)
+            if clearly_other(self._exercise, seen):
+                return replace(assessment, front_side=None, checks=(), note=mismatch_note(self._exercise))
         if exercise is None:
             if assessment.exercise is not None:
                 assessment = replace(
@@ -193,6 +205,10 @@ class Outputs:
         report_file: `posecheck.report.ReportFile` flushed periodically.
         lang: language of the per-frame messages.
         on_frame: called after each frame (progress bar).
+        voice: `posecheck.audio.Voice`, hears every analysed frame (spoken cues).
+        on_analysis: may replace an analysis before it is recorded and shown (the routine
+            puts its step in the status line).
+        tags: small words for the overlay's corner (voice on/off, the chosen exercise).
     """
 
     renderer: Any = None
@@ -203,6 +219,17 @@ class Outputs:
     source_name: str = ""
     model_name: str | None = None
     on_frame: Callable[[Analysis], None] | None = None
+    voice: Any = None
+    on_analysis: Callable[[Analysis], Analysis] | None = None
+    tags: Callable[[], list[str]] | None = None
+
+    def after(self, analysis: Analysis) -> Analysis:
+        """Every analysed frame passes here first (routine step, voice)."""
+        if self.on_analysis is not None:
+            analysis = self.on_analysis(analysis)
+        if self.voice is not None:
+            self.voice.hear(analysis)
+        return analysis
 
     def record(self, analysis: Analysis) -> None:
         if self.report is None:
@@ -224,11 +251,13 @@ class Outputs:
             analysis.assessment,
             hold=analysis.hold,
             cue_key=analysis.cue_key,
-            status_line=status_line,
+            status_line=status_line or analysis.status_line,
+            tags=self.tags() if self.tags is not None else (),
         )
 
     def consume(self, analysis: Analysis) -> None:
         """The video mode's last stage: report, overlay, MP4."""
+        analysis = self.after(analysis)
         self.record(analysis)
         if self.sink is not None and self.renderer is not None:
             self.sink.write(self.draw(analysis))
@@ -461,7 +490,7 @@ def run_live(
                     result.ended = "quit"
                     break
                 continue
-            analysis = analyzer.analyse(frame)
+            analysis = outputs.after(analyzer.analyse(frame))
             result.latencies_s.append(analysis.latency_s)
             result.frames += 1
             outputs.record(analysis)

@@ -401,6 +401,7 @@ class OverlayRenderer:
         *,
         cue_key: str | None = None,
         status_line: str | None = None,
+        tags: Sequence[str] = (),
     ) -> np.ndarray:
         """Return a new annotated copy of ``image_bgr`` ((H, W, 3) uint8, BGR).
 
@@ -412,6 +413,8 @@ class OverlayRenderer:
             cue_key: message key of the cue to show instead of ``assessment.main_cue()``
                 (the live loop passes a rate-limited cue).
             status_line: a one-line message shown prominently, e.g. "Camera lost — retrying…".
+            tags: short words shown small in the bottom-right corner (live: "voice on (v)",
+                the chosen exercise).
         """
         if image_bgr.ndim != 3 or image_bgr.shape[2] != 3 or image_bgr.dtype != np.uint8:
             raise ValueError(
@@ -447,6 +450,8 @@ class OverlayRenderer:
             status_bottom = top if bottom >= height - layout.margin else height
         if status_line:
             self._draw_status(canvas, status_line, layout, status_bottom)
+        if tags:
+            self._draw_tags(canvas, " · ".join(tags), layout)
         return canvas
 
     # ----------------------------------------------------------------- coordinates
@@ -851,6 +856,15 @@ class OverlayRenderer:
             _blit(canvas, sprite, x0 + accent + pad, y)
             y += line_h
         return top, top + box_h
+
+    def _draw_tags(self, canvas: np.ndarray, words: str, layout: _Layout) -> None:
+        height, width = canvas.shape[:2]
+        sprite = _sprite(_fit(words, layout.small_size, False, width // 2), layout.small_size, WHITE)
+        pad = layout.pad // 2
+        x0 = width - layout.margin - sprite.width - 2 * pad
+        y0 = height - layout.margin - sprite.height - 2 * pad
+        _shade(canvas, (x0, y0, width - layout.margin, height - layout.margin))
+        _blit(canvas, sprite, x0 + pad, y0 + pad)
 
     def _draw_status(self, canvas: np.ndarray, message: str, layout: _Layout, bottom: int) -> None:
         width = canvas.shape[1]

@@ -30,6 +30,8 @@ PURE_CORE = (
     "posecheck.messages",
     "posecheck.exercises",
     "posecheck.synth.body",
+    "posecheck.voice",
+    "posecheck.mismatch",
 )
 HEAVY = ("cv2", "mediapipe", "matplotlib", "PIL")
 

@@ -43,6 +43,27 @@ def add_history_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-history", action="store_true", help="do not store this session's summary")
 
 
+def add_voice_arguments(parser: argparse.ArgumentParser, *, live: bool) -> None:
+    """``--no-voice`` (live, routine: spoken cues are on where an audio device exists) or
+    ``--voice`` (video: the cues go into the MP4's audio track), and ``--audio-out``."""
+    if live:
+        parser.add_argument(
+            "--no-voice",
+            dest="voice",
+            action="store_false",
+            help="no spoken cues (they are on by default when an audio device exists; key v mutes)",
+        )
+    else:
+        parser.add_argument(
+            "--voice", action="store_true", help="put the spoken cues into the MP4's audio track (-o)"
+        )
+    parser.add_argument(
+        "--audio-out",
+        metavar="FILE.wav",
+        help="write what the voice said (or would have said), aligned with the session's time",
+    )
+
+
 def check_distinct_paths(input_path: str | None, *outputs: str | None) -> None:
     """Two outputs on one path, or an output on the input, is a usage error."""
     seen: dict[Path, str] = {}

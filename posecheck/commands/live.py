@@ -4,19 +4,31 @@ A video file works as the camera (``--camera clip.mp4``): it is played at its ow
 rate, so frames are dropped exactly as with a real camera when the model falls behind.
 
 Window keys: q/Esc quit, space pause, s snapshot (annotated PNG + JSON), m mirror,
-e cycle the exercise, l switch the language.
+e cycle the exercise (auto, then each one; hold totals are kept), l switch the language,
+v mute/unmute the voice.
+
+Spoken cues are on where an audio device exists (``--no-voice`` turns them off);
+``--audio-out FILE.wav`` writes what was said, aligned with the session's time.  Ctrl-C in
+``--no-window`` ends the session normally (exit 0, complete report).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish, save_history
+from posecheck.commands.common import (
+    add_common_arguments,
+    add_voice_arguments,
+    check_distinct_paths,
+    finish,
+    save_history,
+)
 from posecheck.errors import UsageError
 from posecheck.exercises import exercise_choices
 from posecheck.messages import LANGS, text
@@ -30,8 +42,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="live feedback from a webcam (or a video file as camera)",
         description=(
             "Show the camera with the skeleton, the checks of the exercise, the most important cue and "
-            "the hold timer. Keys: q/Esc quit, space pause, s snapshot, m mirror, e next exercise, "
-            "l language."
+            "the hold timer; speak the most important correction. Keys: q/Esc quit, space pause, "
+            "s snapshot, m mirror, e next exercise, l language, v voice on/off."
         ),
     )
     parser.add_argument(
@@ -42,7 +54,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "--report", metavar="OUT.json|.csv|.html", help="write a report when the session ends"
     )
-    parser.add_argument("--no-window", action="store_true", help="run without a window (stop with Ctrl-C)")
+    parser.add_argument(
+        "--no-window", action="store_true", help="run without a window (end with Ctrl-C: exit 0, full report)"
+    )
+    add_voice_arguments(parser, live=True)
     parser.add_argument("--mirror", action="store_true", help="show the picture as a mirror")
     parser.add_argument(
         "--snapshot-dir", metavar="DIR", default=".", help="where the s key saves snapshots (default: .)"
@@ -52,6 +67,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def _status(key: str, lang: str) -> str:
     return text(f"window.{key}", lang)  # type: ignore[arg-type]
+
+
+def next_exercise(current: str | None) -> str | None:
+    """The ``e`` key: auto -> each exercise in turn -> auto (internal ids; None is auto)."""
+    names = list(exercise_choices())
+    name = "auto" if current is None else current.replace("_", "-")
+    nxt = names[(names.index(name) + 1) % len(names)] if name in names else "auto"
+    return None if nxt == "auto" else nxt.replace("-", "_")
+
+
+def tags(analyzer: Any, outputs: Any) -> list[str]:
+    """The overlay's corner: the chosen exercise (or auto) and whether the voice speaks."""
+    lang = outputs.lang
+    name = text(analyzer.exercise or "auto", lang)
+    words = [text("window.exercise", lang).format(name=name)]
+    if outputs.voice is not None:
+        words.append(_status("voice_off" if outputs.voice.muted else "voice_on", lang))
+    return words
 
 
 class Window:
@@ -109,14 +142,15 @@ class Window:
         elif key == ord("m"):
             self.outputs.renderer.mirror = not self.outputs.renderer.mirror
         elif key == ord("e"):
-            names = list(exercise_choices())
-            current = "auto" if self.analyzer.exercise is None else self.analyzer.exercise.replace("_", "-")
-            nxt = names[(names.index(current) + 1) % len(names)] if current in names else "auto"
-            self.analyzer.exercise = None if nxt == "auto" else nxt.replace("-", "_")
+            self.analyzer.exercise = next_exercise(self.analyzer.exercise)
         elif key == ord("l"):
             lang = LANGS[(LANGS.index(self.outputs.lang) + 1) % len(LANGS)]
             self.outputs.lang = lang
             self.outputs.renderer.lang = lang
+            if self.outputs.voice is not None:
+                self.outputs.voice.lang = lang
+        elif key == ord("v") and self.outputs.voice is not None:
+            self.outputs.voice.toggle_mute()
         return True
 
     def snapshot(self) -> Path | None:
@@ -161,6 +195,7 @@ def _check_display() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from posecheck.audio import open_voice
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
@@ -175,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     exercise = exercise_id(args.exercise)
     is_file = not str(args.camera).strip().isdigit()
-    check_distinct_paths(args.camera if is_file else None, args.record, args.report)
+    check_distinct_paths(args.camera if is_file else None, args.record, args.report, args.audio_out)
     snapshot_dir = Path(args.snapshot_dir)
     if not args.no_window:
         _check_display()
@@ -189,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
         report = Report(source=str(args.camera), lang=args.lang)
         tally = SessionTally(source=str(args.camera))
         window = None
+        voice = None
         ended, complete, frames = "error", False, 0
         try:
             with PoseEstimator(model=args.model, mode="video") as estimator:
@@ -205,6 +241,11 @@ def run(args: argparse.Namespace) -> int:
                     model_name=estimator.model_name,
                 )
                 analyzer = FrameAnalyzer(estimator, settings, exercise)
+                voice = open_voice(
+                    args.lang, settings, speak=args.voice, audio_out=args.audio_out, realtime=True
+                )
+                outputs.voice = voice
+                outputs.tags = lambda: tags(analyzer, outputs)
                 if not args.no_window:
                     window = Window(analyzer, outputs, snapshot_dir, str(args.camera))
                 result = run_live(
@@ -216,10 +257,18 @@ def run(args: argparse.Namespace) -> int:
                     lost_text=lambda: _status("camera_lost", outputs.lang),
                 )
                 ended, complete, frames = result.ended, result.complete, result.frames
+                if ended == "interrupted" and args.no_window and stop.signum == signal.SIGINT:
+                    # Ctrl-C is how a --no-window session is ended: a normal end.
+                    ended, complete = "quit", True
                 report.extra["live"] = result.live_figures()
         finally:
             if window is not None:
                 window.close()
+            if voice is not None:
+                voice.close()
+                report.extra["voice"] = voice.log.to_dict()
+                if args.audio_out:
+                    voice.write_wav(args.audio_out)
             if sink is not None:
                 sink.close()
             source.close()

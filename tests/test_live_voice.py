@@ -1,0 +1,273 @@
+"""Spoken cues end to end: synthesis, the session's audio track, ``live --audio-out`` on clips
+(listened to: speech energy where a cue was due, silence elsewhere), the live fixes (``e``
+keeps hold totals, a fixed exercise that the pose clearly is not, Ctrl-C in --no-window)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import signal
+import subprocess
+import sys
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from posecheck.audio import AudioTrack, Synthesizer, Voice, _is_null_device
+from posecheck.commands.live import next_exercise
+from posecheck.config import DEFAULT_SETTINGS
+from posecheck.pipeline import FrameAnalyzer
+from posecheck.synth import kneeling_lunge, make_pose, prone_press_up
+from posecheck.video import Frame
+from posecheck.voice import Utterance
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "samples" / "kneeling_lunge.mp4"
+SIZE = (320, 240)
+SPEECH_RMS = 800.0  # eSpeak speaks at ~3000-6000 RMS over a word; silence is exactly 0
+SILENCE_RMS = 1.0
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path)) as wav:
+        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
+        rate = wav.getframerate()
+        return np.frombuffer(wav.readframes(wav.getnframes()), np.int16).astype(np.float64), rate
+
+
+def rms(samples: np.ndarray, rate: int, start_s: float, end_s: float) -> float:
+    piece = samples[max(0, round(start_s * rate)) : max(0, round(end_s * rate))]
+    return float(np.sqrt(np.mean(piece**2))) if len(piece) else 0.0
+
+
+def speech_rms(samples: np.ndarray, rate: int, start_s: float, end_s: float) -> float:
+    """Loudest 0.2 s window inside [start, end]: a sentence has pauses between words."""
+    step = round(0.2 * rate)
+    lo, hi = round(start_s * rate), round(end_s * rate)
+    return max(
+        (
+            rms(samples, rate, i / rate, (i + step) / rate)
+            for i in range(lo, max(lo + 1, hi - step), step // 2)
+        ),
+        default=0.0,
+    )
+
+
+# ---------------------------------------------------------------------- synthesis and the track
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_synthesizer_speaks_both_languages(lang: str) -> None:
+    synth = Synthesizer.shared()
+    pcm = synth.pcm(Utterance("voice.done_switch", 0.0).words(lang), lang)  # type: ignore[arg-type]
+    seconds = len(pcm) / synth.rate
+    assert 0.7 < seconds < 4.0
+    assert np.sqrt(np.mean(pcm.astype(np.float64) ** 2)) > SPEECH_RMS
+    assert synth.pcm("Klaar. Wissel van been.", "nl") is synth.pcm("Klaar. Wissel van been.", "nl")  # cached
+
+
+def test_dutch_is_not_english() -> None:
+    synth = Synthesizer.shared()
+    en, nl = synth.pcm("twintig seconden", "en"), synth.pcm("twintig seconden", "nl")
+    assert len(en) != len(nl) or not np.array_equal(en, nl)  # another voice reads the same letters
+
+
+def test_track_places_clips_at_session_time(tmp_path: Path) -> None:
+    track = AudioTrack(rate=1000)
+    track.add(1.0, np.full(500, 3000, np.int16))
+    track.add(3.0, np.full(1000, -3000, np.int16))
+    path = track.write_wav(tmp_path / "t.wav", duration_s=6.0)
+    samples, rate = read_wav(path)
+    assert len(samples) == 6000
+    assert rms(samples, rate, 0.0, 1.0) == 0 and rms(samples, rate, 1.5, 3.0) == 0
+    assert rms(samples, rate, 1.0, 1.5) == 3000 and rms(samples, rate, 3.0, 4.0) == 3000
+    assert rms(samples, rate, 4.0, 6.0) == 0
+
+
+def test_headless_voice_follows_frame_time_and_drops_stale(tmp_path: Path) -> None:
+    track = AudioTrack()
+    voice = Voice("en", DEFAULT_SETTINGS, track=track, realtime=False)
+    voice.say([Utterance("hip_extension.fail", 0.0)], 0.0)  # ~5 s to say
+    voice.say([Utterance("voice.good_hold", 1.0, "good")], 1.0)  # stale before the first one ends
+    voice.say([Utterance("routine.rest", 2.0, "routine")], 2.0)  # waits, never stale
+    for t in np.arange(2.0, 12.0, 0.1):
+        voice.say([], float(t))
+    voice.close()
+    said = voice.log.entries
+    assert [e["key"] for e in said] == ["hip_extension.fail", "routine.rest"]
+    assert said[1]["start_s"] >= said[0]["end_s"]
+    assert voice.log.dropped == 1
+    samples, rate = read_wav(voice.write_wav(tmp_path / "v.wav"))  # type: ignore[arg-type]
+    assert speech_rms(samples, rate, said[0]["start_s"], said[0]["end_s"]) > SPEECH_RMS
+    assert rms(samples, rate, said[1]["end_s"] + 0.05, len(samples) / rate) < SILENCE_RMS
+
+
+def test_null_devices_do_not_count_as_audio_output() -> None:
+    assert _is_null_device("Discard all samples (playback) or generate zero samples (capture)")
+    assert not _is_null_device("HDA Intel PCH, ALC3246 Analog")
+
+
+# ---------------------------------------------------------------------- live fixes (no model)
+
+
+class Scripted:
+    model_name = "scripted"
+
+    def __init__(self, script) -> None:
+        self.script, self.calls = script, 0
+
+    def detect(self, image, timestamp_s):
+        pose = self.script(self.calls)
+        self.calls += 1
+        return None if pose is None else pose.replace(timestamp_s=timestamp_s)
+
+
+def _frames(start: int, n: int, fps: float = 30.0) -> list[Frame]:
+    return [Frame(np.zeros((SIZE[1], SIZE[0], 3), np.uint8), i / fps, i) for i in range(start, start + n)]
+
+
+def test_e_key_keeps_hold_totals_and_cycles_through_auto() -> None:
+    lunge = make_pose(kneeling_lunge("left"), image_size=SIZE)
+    analyzer = FrameAnalyzer(Scripted(lambda i: lunge))
+    held = [analyzer.analyse(f) for f in _frames(0, 120)][-1].hold.total_s["left"]
+    assert held > 3.0
+    analyzer.exercise = next_exercise(analyzer.exercise)  # auto -> kneeling lunge
+    assert analyzer.exercise == "kneeling_lunge"
+    after = [analyzer.analyse(f) for f in _frames(120, 60)][-1].hold
+    assert after.total_s["left"] > held + 1.5  # kept, and still counting
+    seen = [analyzer.exercise]
+    for _ in range(4):
+        analyzer.exercise = next_exercise(analyzer.exercise)
+        seen.append(analyzer.exercise)
+    assert seen == ["kneeling_lunge", "standing_lunge", "prone_press_up", "standing_posture", None]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "pose", "note"),
+    [
+        ("standing_posture", kneeling_lunge("left"), "mismatch.standing_posture"),
+        ("kneeling_lunge", prone_press_up(), "mismatch.kneeling_lunge"),
+        ("standing_lunge", kneeling_lunge("left"), None),  # same kind: judged, its checks say what is off
+    ],
+)
+def test_fixed_exercise_that_clearly_does_not_match_says_so(chosen, pose, note) -> None:
+    body = make_pose(pose, image_size=SIZE)
+    analyzer = FrameAnalyzer(Scripted(lambda i: body), exercise=chosen)
+    last = [analyzer.analyse(f) for f in _frames(0, 45)][-1]
+    assert last.assessment.note == note
+    if note is not None:
+        assert last.assessment.checks == () and last.cue_key == note and not last.hold.active
+    else:
+        assert last.assessment.checks and last.assessment.exercise == chosen
+
+
+# ---------------------------------------------------------------------- live end to end (model)
+
+
+def run_live(clip: Path, tmp_path: Path, lang: str, config: str, *extra: str) -> tuple[dict, np.ndarray, int]:
+    cfg = tmp_path / f"voice-{lang}.toml"
+    cfg.write_text(config)
+    wav, report = tmp_path / f"live-{lang}.wav", tmp_path / f"live-{lang}.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "posecheck", "live", "--camera", str(clip), "--no-window", "--lang", lang,
+         "--config", str(cfg), "--audio-out", str(wav), "--report", str(report), *extra],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    samples, rate = read_wav(wav)
+    return json.loads(report.read_text(encoding="utf-8")), samples, rate
+
+
+def check_heard(report: dict, samples: np.ndarray, rate: int, repeat_s: float) -> list[dict]:
+    """Speech where the voice log says something was said, silence everywhere else, no sentence
+    twice within ``repeat_s``; returns the log."""
+    said = report["summary"]["voice"]["said"]
+    assert said, "nothing was said"
+    duration = len(samples) / rate
+    assert duration >= report["summary"]["end_s"] - 0.5  # the track covers the session
+    for entry in said:
+        assert speech_rms(samples, rate, entry["start_s"], entry["end_s"]) > SPEECH_RMS, entry
+        assert 0 <= entry["start_s"] - entry["t"] <= DEFAULT_SETTINGS.voice_stale_s + 0.01, entry
+    edges = [0.0] + [x for e in said for x in (e["start_s"], e["end_s"])] + [duration]
+    for quiet_from, quiet_to in zip(edges[::2], edges[1::2], strict=True):
+        if quiet_to - quiet_from > 0.1:
+            assert rms(samples, rate, quiet_from + 0.03, quiet_to - 0.03) < SILENCE_RMS, (
+                quiet_from,
+                quiet_to,
+            )
+    for a, b in itertools.pairwise(said):
+        assert b["start_s"] >= a["end_s"]  # one voice at a time
+    for i, a in enumerate(said):
+        for b in said[i + 1 :]:
+            if a["text"] == b["text"]:
+                assert b["t"] - a["t"] >= repeat_s, (a, b)
+    return said
+
+
+VOICE_CONFIG = "hold_target_s = 2.5\nvoice_progress_every_s = 2\n"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_live_audio_out_on_the_sample(tmp_path: Path, lang: str) -> None:
+    # samples/kneeling_lunge.mp4: standing, lowering (0-3 s), a correct kneeling lunge from ~3.4 s.
+    report, samples, rate = run_live(SAMPLE, tmp_path, lang, VOICE_CONFIG)
+    said = check_heard(report, samples, rate, DEFAULT_SETTINGS.voice_repeat_s)
+    kinds = {e["kind"]: e for e in said}
+    assert {"good", "progress", "done"} <= set(kinds), said
+    assert 2.5 < kinds["good"]["t"] < kinds["progress"]["t"] < kinds["done"]["t"]
+    assert kinds["done"]["key"] == "voice.done_switch"
+    assert rms(samples, rate, 0.0, 3.0) < SILENCE_RMS  # nothing to say while getting into the pose
+    words = {"en": "Switch legs", "nl": "Wissel van been"}[lang]
+    assert words in kinds["done"]["text"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_live_audio_out_on_a_real_clip(shared_data: Path, tmp_path: Path, lang: str) -> None:
+    # A real couch stretch: held well for ~3.7 s, then the front knee slides ahead of the ankle.
+    clip = shared_data / "videos" / "A_musclewiki_couchstretch.mp4"
+    report, samples, rate = run_live(clip, tmp_path, lang, VOICE_CONFIG)
+    said = check_heard(report, samples, rate, DEFAULT_SETTINGS.voice_repeat_s)
+    keys = [e["key"] for e in said]
+    assert {"voice.good_hold", "voice.seconds", "voice.done_switch"} <= set(keys), said
+    fixes = [e for e in said if e["kind"] == "correction"]
+    assert [e["key"] for e in fixes] == ["front_knee_over_ankle.knee_ahead"]
+    # Said only after the overlay had shown that fault for voice_fault_persist_s.
+    frames = report["frames"]
+    shown = [
+        f["time_s"]
+        for f in frames
+        if any(words in (f["cue"] or "") for words in ("ahead of the ankle", "voor je enkel"))
+    ]
+    assert shown and fixes[0]["t"] >= shown[0] + DEFAULT_SETTINGS.voice_fault_persist_s - 0.15
+    assert all(e["t"] < shown[0] for e in said if e["kind"] in ("good", "progress", "done"))
+
+
+@pytest.mark.model
+def test_ctrl_c_ends_a_no_window_session_normally(tmp_path: Path) -> None:
+    import cv2
+
+    clip, report = tmp_path / "empty-room.mp4", tmp_path / "r.json"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, SIZE)
+    for _ in range(600):  # 20 s
+        writer.write(np.full((SIZE[1], SIZE[0], 3), 40, np.uint8))
+    writer.release()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "posecheck", "live", "--camera", str(clip), "--no-window",
+         "--report", str(report), "--no-voice"],
+        cwd=REPO, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not report.exists() and time.monotonic() < deadline:  # flushed once frames are analysed
+        time.sleep(0.1)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    assert summary["complete"] is True and summary["ended"] == "quit"
+    assert summary["end_s"] < 18.0  # ended by Ctrl-C, not by the end of the clip
