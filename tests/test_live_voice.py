@@ -208,21 +208,51 @@ def check_heard(report: dict, samples: np.ndarray, rate: int, repeat_s: float) -
 
 
 VOICE_CONFIG = "hold_target_s = 2.5\nvoice_progress_every_s = 2\n"
+TARGET_S, PROGRESS_S = 2.5, 2.0
+
+
+def first_time(frames: list[dict], held_s: float) -> float | None:
+    """When a stretch (not a standing-posture check) had first been held ``held_s``."""
+    return next(
+        (
+            f["time_s"]
+            for f in frames
+            if f["exercise"] not in (None, "standing_posture") and f["hold"]["current_s"] >= held_s
+        ),
+        None,
+    )
+
+
+def check_hold_cues(report: dict, said: list[dict]) -> None:
+    """Each hold cue is said when, and only when, the per-frame hold timer got there: the
+    live loop drops frames under load, so the frames, not the clock, say what was due."""
+    frames = report["frames"]
+    by_key = {e["key"]: e for e in said}
+    for key, held_s in (
+        ("voice.good_hold", DEFAULT_SETTINGS.voice_good_after_s),
+        ("voice.seconds", PROGRESS_S),
+        ("voice.done_switch", TARGET_S),
+    ):
+        due = first_time(frames, held_s)
+        if due is None:
+            assert key not in by_key, (key, said)
+        else:
+            assert key in by_key, (key, due, said)
+            assert abs(by_key[key]["t"] - due) < 0.01, (key, due, said)
 
 
 @pytest.mark.model
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_live_audio_out_on_the_sample(tmp_path: Path, lang: str) -> None:
-    # samples/kneeling_lunge.mp4: standing, lowering (0-3 s), a correct kneeling lunge from ~3.4 s.
+    # samples/kneeling_lunge.mp4: standing, lowering (0-3 s), a correct kneeling lunge held from ~3.4 s.
     report, samples, rate = run_live(SAMPLE, tmp_path, lang, VOICE_CONFIG)
     said = check_heard(report, samples, rate, DEFAULT_SETTINGS.voice_repeat_s)
-    kinds = {e["kind"]: e for e in said}
-    assert {"good", "progress", "done"} <= set(kinds), said
-    assert 2.5 < kinds["good"]["t"] < kinds["progress"]["t"] < kinds["done"]["t"]
-    assert kinds["done"]["key"] == "voice.done_switch"
-    assert rms(samples, rate, 0.0, 3.0) < SILENCE_RMS  # nothing to say while getting into the pose
-    words = {"en": "Switch legs", "nl": "Wissel van been"}[lang]
-    assert words in kinds["done"]["text"]
+    check_hold_cues(report, said)
+    assert {e["key"] for e in said} >= {"voice.good_hold", "voice.done_switch"}, said  # 3.5 s held
+    assert all(e["t"] > 2.5 for e in said), said
+    assert rms(samples, rate, 0.0, 2.5) < SILENCE_RMS  # nothing to say while getting into the pose
+    done = next(e for e in said if e["key"] == "voice.done_switch")
+    assert {"en": "Switch legs", "nl": "Wissel van been"}[lang] in done["text"]
 
 
 @pytest.mark.model
@@ -232,19 +262,16 @@ def test_live_audio_out_on_a_real_clip(shared_data: Path, tmp_path: Path, lang: 
     clip = shared_data / "videos" / "A_musclewiki_couchstretch.mp4"
     report, samples, rate = run_live(clip, tmp_path, lang, VOICE_CONFIG)
     said = check_heard(report, samples, rate, DEFAULT_SETTINGS.voice_repeat_s)
-    keys = [e["key"] for e in said]
-    assert {"voice.good_hold", "voice.seconds", "voice.done_switch"} <= set(keys), said
+    check_hold_cues(report, said)
     fixes = [e for e in said if e["kind"] == "correction"]
-    assert [e["key"] for e in fixes] == ["front_knee_over_ankle.knee_ahead"]
-    # Said only after the overlay had shown that fault for voice_fault_persist_s.
+    assert [e["key"] for e in fixes] == ["front_knee_over_ankle.knee_ahead"], said
+    # Said once the overlay had shown that fault for voice_fault_persist_s, not before.
     frames = report["frames"]
-    shown = [
-        f["time_s"]
-        for f in frames
-        if any(words in (f["cue"] or "") for words in ("ahead of the ankle", "voor je enkel"))
-    ]
-    assert shown and fixes[0]["t"] >= shown[0] + DEFAULT_SETTINGS.voice_fault_persist_s - 0.15
-    assert all(e["t"] < shown[0] for e in said if e["kind"] in ("good", "progress", "done"))
+    words = {"en": "ahead of the ankle", "nl": "voor je enkel"}[lang]
+    shown = [f["time_s"] for f in frames if words in (f["cue"] or "")]
+    assert shown and fixes[0]["t"] >= shown[0] + DEFAULT_SETTINGS.voice_fault_persist_s - 0.01
+    assert fixes[0]["t"] <= shown[0] + DEFAULT_SETTINGS.voice_fault_persist_s + 1.0
+    assert fixes[0]["text"].startswith({"en": "Front knee", "nl": "Je voorste knie"}[lang])
 
 
 @pytest.mark.model
@@ -253,7 +280,7 @@ def test_ctrl_c_ends_a_no_window_session_normally(tmp_path: Path) -> None:
 
     clip, report = tmp_path / "empty-room.mp4", tmp_path / "r.json"
     writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, SIZE)
-    for _ in range(600):  # 20 s
+    for _ in range(1800):  # 60 s
         writer.write(np.full((SIZE[1], SIZE[0], 3), 40, np.uint8))
     writer.release()
     process = subprocess.Popen(
@@ -261,13 +288,10 @@ def test_ctrl_c_ends_a_no_window_session_normally(tmp_path: Path) -> None:
          "--report", str(report), "--no-voice"],
         cwd=REPO, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while not report.exists() and time.monotonic() < deadline:  # flushed once frames are analysed
-        time.sleep(0.1)
-    time.sleep(1.0)
+    time.sleep(20)  # the model loads in ~6 s on a busy machine; the clip plays for 60 s
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
     assert summary["complete"] is True and summary["ended"] == "quit"
-    assert summary["end_s"] < 18.0  # ended by Ctrl-C, not by the end of the clip
+    assert summary["end_s"] < 50.0  # ended by Ctrl-C, not by the end of the clip
