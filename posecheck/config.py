@@ -283,59 +283,6 @@ class Settings:
         "live baseline: share of the recording's frames in which the back's outline must be measured, else "
         "the recording fails (not standing side-on, back hidden) and the earlier neutral stays",
     )
-
-    def value(self, name: str) -> float:
-        """The setting ``name``: a field above, or one an exercise module declared
-        (`declare_setting`); KeyError names the valid settings when it is neither."""
-        if name in _FIELD_NAMES:
-            return float(getattr(self, name))
-        if name not in DECLARED:
-            raise KeyError(
-                f"unknown setting '{name}'; valid settings: {', '.join(sorted(all_setting_names()))}"
-            )
-        return float(self.__dict__.get("_declared", {}).get(name, DECLARED[name].default))
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    """A setting's default, allowed range and the reason for its default."""
-
-    name: str
-    default: float
-    low: float
-    high: float
-    doc: str
-
-
-_FIELD_NAMES = frozenset(f.name for f in fields(Settings))
-# Settings declared by exercise modules that live outside this package (e.g. a test's own
-# exercise), by name.  posecheck's own exercises keep theirs as fields of `Settings`.
-DECLARED: dict[str, SettingSpec] = {}
-
-
-def declare_setting(name: str, default: float, low: float, high: float, doc: str) -> None:
-    """Declare a setting for an exercise module outside this file: it is then read with
-    `Settings.value`, listed by `describe_settings` and settable from ``--config``."""
-    if name in _FIELD_NAMES:
-        raise ValueError(f"setting '{name}' is already a field of Settings")
-    if not (doc.strip() and low <= default <= high):
-        raise ValueError(f"setting '{name}' needs a reason and a default inside [{low}, {high}]")
-    DECLARED[name] = SettingSpec(name, float(default), float(low), float(high), doc)
-
-
-def setting_spec(name: str) -> SettingSpec:
-    """Default, range and reason of the setting ``name`` (KeyError when there is none)."""
-    for f in fields(Settings):
-        if f.name == name:
-            low, high = f.metadata["range"]
-            default = f.default
-            assert isinstance(default, float), name
-            return SettingSpec(name, default, float(low), float(high), f.metadata["doc"])
-    return DECLARED[name]
-
-
-def all_setting_names() -> list[str]:
-    return [f.name for f in fields(Settings)] + list(DECLARED)
     # --- spoken cues and the routine (posecheck/voice.py, posecheck/routine.py) -------------
     voice_fault_persist_s: float = _setting(
         1.0,
@@ -407,6 +354,59 @@ def all_setting_names() -> list[str]:
         "press-up repetitions: the chest counts as back near the floor below this lift; a "
         "repetition is counted on the way up after being down",
     )
+
+    def value(self, name: str) -> float:
+        """The setting ``name``: a field above, or one an exercise module declared
+        (`declare_setting`); KeyError names the valid settings when it is neither."""
+        if name in _FIELD_NAMES:
+            return float(getattr(self, name))
+        if name not in DECLARED:
+            raise KeyError(
+                f"unknown setting '{name}'; valid settings: {', '.join(sorted(all_setting_names()))}"
+            )
+        return float(self.__dict__.get("_declared", {}).get(name, DECLARED[name].default))
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A setting's default, allowed range and the reason for its default."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    doc: str
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(Settings))
+# Settings declared by exercise modules that live outside this package (e.g. a test's own
+# exercise), by name.  posecheck's own exercises keep theirs as fields of `Settings`.
+DECLARED: dict[str, SettingSpec] = {}
+
+
+def declare_setting(name: str, default: float, low: float, high: float, doc: str) -> None:
+    """Declare a setting for an exercise module outside this file: it is then read with
+    `Settings.value`, listed by `describe_settings` and settable from ``--config``."""
+    if name in _FIELD_NAMES:
+        raise ValueError(f"setting '{name}' is already a field of Settings")
+    if not (doc.strip() and low <= default <= high):
+        raise ValueError(f"setting '{name}' needs a reason and a default inside [{low}, {high}]")
+    DECLARED[name] = SettingSpec(name, float(default), float(low), float(high), doc)
+
+
+def setting_spec(name: str) -> SettingSpec:
+    """Default, range and reason of the setting ``name`` (KeyError when there is none)."""
+    for f in fields(Settings):
+        if f.name == name:
+            low, high = f.metadata["range"]
+            default = f.default
+            assert isinstance(default, float), name
+            return SettingSpec(name, default, float(low), float(high), f.metadata["doc"])
+    return DECLARED[name]
+
+
+def all_setting_names() -> list[str]:
+    return [f.name for f in fields(Settings)] + list(DECLARED)
 
 
 DEFAULT_SETTINGS = Settings()
