@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from posecheck.errors import PosecheckError
+from posecheck.results import Assessment
 
 HISTORY_FILE = "history.sqlite"
 SIDES = ("left", "right")
@@ -237,32 +238,26 @@ class SessionTally:
     _first_s: float | None = None
     _last_s: float | None = None
 
-    def add(self, result: Mapping[str, Any], hold: Any = None) -> None:
-        t = result.get("time_s")
-        if isinstance(t, (int, float)):
-            self._first_s = t if self._first_s is None else self._first_s
-            self._last_s = t
+    def add(self, assessment: Assessment, time_s: float, hold: Any = None) -> None:
+        """Count one frame's typed results (the `posecheck.pipeline.Recorder` protocol)."""
+        t = round(time_s, 3)  # as in the report's per-frame records
+        self._first_s = t if self._first_s is None else self._first_s
+        self._last_s = t
         if hold is not None:
             self.hold = hold
-        exercise = result.get("exercise")
+        exercise = assessment.exercise
         if not exercise:
             return
         if exercise not in self._exercises:
             self._exercises.append(exercise)
-        side = result.get("front_side") or ""
-        for check in result.get("checks", ()):
-            key = (exercise, side, check["id"])
+        side = assessment.front_side or ""
+        for check in assessment.checks:
+            key = (exercise, side, check.id)
             counts = self._counts.setdefault(key, {"pass": 0, "fail": 0, "unknown": 0})
-            counts[check["status"]] = counts.get(check["status"], 0) + 1
-            value = check.get("value")
-            if (
-                check["status"] in ("pass", "fail")
-                and isinstance(value, (int, float))
-                and math.isfinite(value)
-            ):
-                self._values.setdefault(key, []).append(float(value))
-            if check.get("unit"):
-                self._units[check["id"]] = check["unit"]
+            counts[check.status] = counts.get(check.status, 0) + 1
+            if check.status in ("pass", "fail") and math.isfinite(check.value):
+                self._values.setdefault(key, []).append(round(check.value, 3))
+            self._units[check.id] = check.unit
 
     def summary(self, complete: bool = True) -> dict[str, Any]:
         """The parts of `posecheck.report.Report.summary` that `summarise` reads."""

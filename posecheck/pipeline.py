@@ -234,13 +234,7 @@ class Outputs:
     def record(self, analysis: Analysis) -> None:
         if self.report is None:
             return
-        result = analysis.assessment.to_dict(
-            self.lang,  # type: ignore[arg-type]
-            source=self.source_name,
-            model=self.model_name,
-            time_s=round(analysis.frame.timestamp_s, 3),
-        )
-        self.report.add(result, analysis.hold)
+        self.report.add(analysis.assessment, analysis.frame.timestamp_s, analysis.hold)
         if self.report_file is not None:
             self.report_file.maybe_flush(self.report)
 

@@ -14,11 +14,11 @@ What is drawn:
   (green pass, red fail, grey unknown):
 
   - 3 points (a joint angle, vertex in the middle): an arc at the vertex between the two
-    segments.  When the value is the *supplement* of the interior angle (hip extension,
-    knee hyperextension: "how far past straight") the arc runs from the extension of the
+    segments.  When the value is the angle past straight (``reference`` past_straight or
+    trunk_line: knee hyperextension, hip extension) the arc runs from the extension of the
     first segment instead, with that extension dashed.
   - 2 points (a segment angle): a dashed reference line at the lower point — vertical, or
-    horizontal for level/floor checks (whichever matches the value) — and an arc from it
+    horizontal for level/floor checks, as the check's ``reference`` says — and an arc from it
     to the segment.
   - ratio checks and 1-point checks get a ring at their landmarks; the value is in the panel.
 
@@ -79,9 +79,9 @@ MUTED: RGB = (200, 200, 200)
 AMBER: RGB = (255, 190, 40)
 PANEL_GREY = 25  # the translucent boxes darken towards this grey level
 PANEL_ALPHA = 0.62
-# Checks whose 2-point angle is taken from the horizontal; used only when the value does
-# not tell (it is NaN, or the segment is near 45°).
-HORIZONTAL_REFERENCE = frozenset({"shoulders_level", "hips_level", "chest_lifted"})
+# How a value was measured (`CheckResult.reference`) -> the reference the arc starts from.
+_FROM_HORIZONTAL = frozenset({"horizontal", "floor_line"})  # 2 points: else from the vertical
+_PAST_STRAIGHT = frozenset({"past_straight", "trunk_line"})  # 3 points: else the interior angle
 
 # Landmarks drawn as dots (the face is left out except the ear, which forward_head uses).
 _JOINTS = tuple(sorted({lm for edge in SKELETON_EDGES for lm in edge}))
@@ -510,9 +510,9 @@ class OverlayRenderer:
             return
         points = [xy[lm] for lm in check.points]
         if len(points) == 3:
-            geometry = self._joint_arc(*points, check.value)
+            geometry = self._joint_arc(*points, past_straight=check.reference in _PAST_STRAIGHT)
         else:
-            geometry = self._segment_arc(points[0], points[1], check.value, check.id)
+            geometry = self._segment_arc(points[0], points[1], horizontal=check.reference in _FROM_HORIZONTAL)
         if geometry is None:
             return
         vertex, start_deg, sweep_deg, reference, span = geometry
@@ -544,18 +544,18 @@ class OverlayRenderer:
 
     @staticmethod
     def _joint_arc(
-        a: np.ndarray, b: np.ndarray, c: np.ndarray, value: float
+        a: np.ndarray, b: np.ndarray, c: np.ndarray, *, past_straight: bool
     ) -> tuple[np.ndarray, float, float, np.ndarray | None, float] | None:
-        """Arc at vertex ``b``: interior angle a-b-c, or the angle past straight."""
+        """Arc at vertex ``b``: interior angle a-b-c, or the angle past straight (measured
+        from the extension of a->b, drawn dashed)."""
         to_a, to_c = _unit(a - b), _unit(c - b)
         if to_a is None or to_c is None:
             return None
         span = min(float(np.hypot(*(a - b))), float(np.hypot(*(c - b))))
-        interior = abs(math.degrees(math.atan2(to_a[0] * to_c[1] - to_a[1] * to_c[0], float(to_a @ to_c))))
         reference = None
         first = to_a
-        if math.isfinite(value) and abs(abs(value) - (180 - interior)) < abs(abs(value) - interior):
-            first = -to_a  # the value is measured from the extension of a->b
+        if past_straight:
+            first = -to_a
             reference = first
         start = _direction_deg(first)
         sweep = (_direction_deg(to_c) - start + 180) % 360 - 180
@@ -563,7 +563,7 @@ class OverlayRenderer:
 
     @staticmethod
     def _segment_arc(
-        p: np.ndarray, q: np.ndarray, value: float, check_id: str
+        p: np.ndarray, q: np.ndarray, *, horizontal: bool
     ) -> tuple[np.ndarray, float, float, np.ndarray | None, float] | None:
         """Arc at the lower point from the vertical (or horizontal) to the segment."""
         lower, upper = (p, q) if p[1] >= q[1] else (q, p)
@@ -571,12 +571,6 @@ class OverlayRenderer:
         if along is None:
             return None
         span = float(np.hypot(*(upper - lower)))
-        from_vertical = math.degrees(math.acos(float(np.clip(-along[1], -1.0, 1.0))))
-        from_horizontal = 90.0 - from_vertical
-        if math.isfinite(value) and abs(from_vertical - from_horizontal) > 10:
-            horizontal = abs(abs(value) - from_horizontal) < abs(abs(value) - from_vertical)
-        else:
-            horizontal = check_id in HORIZONTAL_REFERENCE
         reference = np.array([math.copysign(1.0, along[0]), 0.0]) if horizontal else np.array([0.0, -1.0])
         start = _direction_deg(reference)
         sweep = (_direction_deg(along) - start + 180) % 360 - 180

@@ -23,7 +23,6 @@ import json
 import logging
 import math
 import os
-import re
 import statistics
 import tempfile
 import time
@@ -35,6 +34,7 @@ from typing import Any
 
 from posecheck.errors import OutputError, UsageError
 from posecheck.messages import text
+from posecheck.results import Assessment, CheckResult
 from posecheck.temporal import HoldState
 
 log = logging.getLogger(__name__)
@@ -82,10 +82,22 @@ class Report:
     frames: list[dict[str, Any]] = field(default_factory=list)
     hold: HoldState | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, CheckResult] = field(default_factory=dict)
 
-    def add(self, result: dict[str, Any], hold: HoldState | None = None) -> None:
-        """Record one frame: ``result`` from `Assessment.to_dict` (with ``time_s``)."""
-        record = dict(result)
+    def add(self, assessment: Assessment, time_s: float, hold: HoldState | None = None) -> None:
+        """Record one frame: its result in the photo result format (`Assessment.to_dict` with
+        ``source``, ``model`` and ``time_s``, messages in the report's language) and the hold.
+
+        The typed results stay at hand too (`checks`: the latest per check id), so the plots
+        read each check's unit and threshold as numbers."""
+        for check in assessment.checks:
+            self.checks[check.id] = check
+        record = assessment.to_dict(
+            self.lang,  # type: ignore[arg-type]
+            source=self.source,
+            model=self.model,
+            time_s=round(time_s, 3),
+        )
         if hold is not None:
             record["hold"] = {
                 "current_s": round(hold.current_s, 2),
@@ -353,8 +365,6 @@ def _hold_summary(hold: HoldState | None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- HTML
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
 h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
@@ -362,14 +372,6 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 th{background:#f2f2f2}td.num{text-align:right}td{white-space:nowrap}.pass{color:#17803d}.fail{color:#c0392b}.unknown{color:#777}
 img{max-width:100%;display:block;margin:.5em 0}
 """
-
-
-def threshold_lines(limit: str) -> list[float]:
-    """Pass thresholds named in a check's ``limit`` text, e.g. ``"|v| <= 12"`` -> [-12, 12]."""
-    numbers = [float(n) for n in _NUMBER.findall(limit.replace("|v|", ""))]
-    if "|v|" in limit:
-        numbers += [-n for n in numbers]
-    return sorted(set(numbers))
 
 
 def _plot_png(figure: Any) -> str:
@@ -386,35 +388,35 @@ def _plots(report: Report) -> list[tuple[str, str]]:
     from matplotlib.figure import Figure
 
     lang = report.lang
-    series: dict[str, dict[str, Any]] = {}
+    series: dict[str, list[tuple[Any, float, str]]] = {}
     for frame in report.frames:
         t = frame.get("time_s")
         for check in frame.get("checks", ()):
-            entry = series.setdefault(
-                check["id"], {"unit": check.get("unit"), "limit": check.get("limit") or "", "points": []}
-            )
             value = check.get("value")
-            entry["points"].append((t, math.nan if value is None else value, check["status"]))
-    ids = [i for i, s in series.items() if any(math.isfinite(p[1]) for p in s["points"])]
+            series.setdefault(check["id"], []).append(
+                (t, math.nan if value is None else value, check["status"])
+            )
+    ids = [
+        i for i, points in series.items() if i in report.checks and any(math.isfinite(p[1]) for p in points)
+    ]
     plots: list[tuple[str, str]] = []
     colours = {"pass": "#17803d", "fail": "#c0392b", "unknown": "#999999"}
     if ids:
         figure = Figure(figsize=(11, 2.2 * len(ids)))
         axes = figure.subplots(len(ids), 1, sharex=True, squeeze=False)[:, 0]
         for axis, check_id in zip(axes, ids, strict=True):
-            entry = series[check_id]
-            ts = [p[0] for p in entry["points"]]
-            vs = [p[1] for p in entry["points"]]
+            points, check = series[check_id], report.checks[check_id]
+            ts = [p[0] for p in points]
+            vs = [p[1] for p in points]
             axis.plot(ts, vs, color="#555", linewidth=1)
             for status, colour in colours.items():
-                sel = [(t, v) for t, v, s in entry["points"] if s == status and math.isfinite(v)]
+                sel = [(t, v) for t, v, s in points if s == status and math.isfinite(v)]
                 if sel:
                     axis.scatter(*zip(*sel, strict=True), s=6, color=colour, label=status, zorder=3)
-            for line in threshold_lines(entry["limit"]):
+            for line in check.threshold.lines():
                 axis.axhline(line, color="#1f5fbf", linestyle="--", linewidth=1.2)
-            unit = "°" if entry["unit"] == "deg" else entry["unit"] or ""
-            axis.set_ylabel(unit)
-            axis.set_title(f"{text(check_id, lang)} ({check_id}): pass if {entry['limit']}", fontsize=10)
+            axis.set_ylabel("°" if check.unit == "deg" else check.unit)
+            axis.set_title(f"{text(check_id, lang)} ({check_id}): pass if {check.limit}", fontsize=10)
             axis.grid(alpha=0.3)
             axis.legend(loc="upper right", fontsize=8)
         axes[-1].set_xlabel("time (s)")

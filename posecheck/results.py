@@ -20,6 +20,57 @@ View = Literal["side", "front"]
 VIEW_CUES = ("turn_sideways", "face_camera")
 
 
+ThresholdKind = Literal["max", "min", "max_abs"]
+# How a value was measured, so the overlay, plots and reports draw it without guessing:
+#   vertical / horizontal: a segment's angle from the image vertical / horizontal;
+#   joint: the interior angle at the middle of three points;
+#   past_straight: at the middle of three points, the angle past straight (from the first
+#       segment's continuation), e.g. a knee locked back;
+#   trunk_line: a segment's angle from the trunk line continued (hip extension);
+#   floor_line: an angle or height against the floor line through the toes and the hands;
+#   floor: a height above the floor under the front foot;
+#   ankle_vertical: a horizontal offset from the vertical through the ankle (plumb line);
+#   shoulder: a horizontal offset ahead of the shoulder (hand position).
+Reference = Literal[
+    "vertical",
+    "horizontal",
+    "joint",
+    "past_straight",
+    "trunk_line",
+    "floor_line",
+    "floor",
+    "ankle_vertical",
+    "shoulder",
+]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A pass limit as a number: ``v <= value`` (max), ``v >= value`` (min) or
+    ``|v| <= value`` (max_abs).  ``prefix`` words an informative limit (``"easier if "``)."""
+
+    kind: ThresholdKind
+    value: float
+    prefix: str = ""
+
+    def margin(self, measured: float) -> float:
+        """How far ``measured`` is inside the limit (>= 0 passes), in its unit."""
+        if self.kind == "max_abs":
+            return self.value - abs(measured)
+        if self.kind == "max":
+            return self.value - measured
+        return measured - self.value
+
+    def lines(self) -> tuple[float, ...]:
+        """The values where the verdict changes, to draw: ``(-12, 12)`` for ``|v| <= 12``."""
+        return (-self.value, self.value) if self.kind == "max_abs" else (self.value,)
+
+    def text(self) -> str:
+        """The limit in the result format's words, e.g. ``"|v| <= 12"``."""
+        sign = {"max_abs": "|v| <=", "max": "v <=", "min": "v >="}[self.kind]
+        return f"{self.prefix}{sign} {self.value:g}"
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of one check on one frame.
@@ -29,7 +80,7 @@ class CheckResult:
         status: ``pass``, ``fail`` or ``unknown``.
         value: the measured value (NaN when unknown), in ``unit``.
         unit: ``"deg"`` or ``"ratio"`` (a length relative to a body segment).
-        limit: the pass condition in words, e.g. ``"|v| <= 12"``.
+        threshold: the pass limit as a number (`Threshold`); `limit` renders it.
         cue: message key in `posecheck.messages`; says what to correct (or what is right).
         level: an informative grade for checks that never fail (``hand_position``).
         points: landmarks the measurement used, for drawing it: two for a segment
@@ -37,18 +88,26 @@ class CheckResult:
         informative: True for checks that never fail and do not gate the hold timer.
         margin: how far the value is inside the pass region, in ``unit`` (negative when
             failing, NaN when unknown); the debouncer uses it for hysteresis.
+        reference: how the value was measured (`Reference`): the line it is measured
+            from, or the joint.
     """
 
     id: str
     status: Status
     value: float
     unit: str
-    limit: str
+    threshold: Threshold
     cue: str
     level: str | None = None
     points: tuple[Landmark, ...] = ()
     informative: bool = False
     margin: float = float("nan")
+    reference: Reference = "joint"
+
+    @property
+    def limit(self) -> str:
+        """The pass condition in words (the result format's ``limit``), e.g. ``"|v| <= 12"``."""
+        return self.threshold.text()
 
     def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
         data: dict[str, Any] = {

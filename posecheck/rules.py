@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from posecheck import metrics as m
 from posecheck.config import Settings
-from posecheck.results import CheckResult, Status
+from posecheck.landmarks import Landmark
+from posecheck.results import CheckResult, Reference, Status, Threshold, ThresholdKind
 
 MeasureFn = Callable[[m.Body, m.Orientation], m.Measure]
-LimitKind = Literal["max", "min", "max_abs"]
 
 
 @dataclass(frozen=True)
@@ -29,24 +28,21 @@ class Limit:
     (``"easier if "``)."""
 
     setting: str
-    kind: LimitKind
+    kind: ThresholdKind
     prefix: str = ""
+
+    def at(self, settings: Settings) -> Threshold:
+        """The limit with its setting's value."""
+        return Threshold(self.kind, settings.value(self.setting), self.prefix)
 
     def threshold(self, settings: Settings) -> float:
         return settings.value(self.setting)
 
     def margin(self, value: float, settings: Settings) -> float:
-        t = self.threshold(settings)
-        if self.kind == "max_abs":
-            return t - abs(value)
-        if self.kind == "max":
-            return t - value
-        return value - t
+        return self.at(settings).margin(value)
 
     def text(self, settings: Settings) -> str:
-        t = self.threshold(settings)
-        sign = {"max_abs": "|v| <=", "max": "v <=", "min": "v >="}[self.kind]
-        return f"{self.prefix}{sign} {t:g}"
+        return self.at(settings).text()
 
 
 def fails_as(cue: str) -> Callable[[float], str]:
@@ -62,6 +58,7 @@ class Rule:
         id: check id (also the message key of its label).
         measure: the measurement it judges.
         unit: "deg" or "ratio".
+        reference: how the value is measured (`posecheck.results.Reference`).
         limit: the pass region (its setting holds the threshold).
         fail_cue: value -> message key for a failing value (e.g. knee ahead vs behind).
         fail_cues: every key ``fail_cue`` may give (checked for texts by the registry).
@@ -75,6 +72,7 @@ class Rule:
     id: str
     measure: MeasureFn
     unit: str
+    reference: Reference
     limit: Limit
     fail_cue: Callable[[float], str]
     fail_cues: tuple[str, ...]
@@ -83,11 +81,6 @@ class Rule:
     levels: tuple[str, str] | None = None
     settings: tuple[str, ...] = ()
 
-    def level(self, value: float, settings: Settings) -> str | None:
-        if self.levels is None:
-            return None
-        return self.levels[0] if self.limit.margin(value, settings) >= 0 else self.levels[1]
-
     def cue_keys(self) -> tuple[str, ...]:
         """Every message key this rule may give besides its label."""
         if self.levels is not None:
@@ -95,51 +88,51 @@ class Rule:
         return (f"{self.id}.pass", *self.fail_cues)
 
     def evaluate(self, body: m.Body, orientation: m.Orientation) -> CheckResult:
-        settings = body.settings
-        limit = self.limit.text(settings)
+        threshold = self.limit.at(body.settings)
         if orientation.view is not None and orientation.view != self.view:
             cue = "turn_sideways" if self.view == "side" else "face_camera"
-            return CheckResult(
-                self.id, "unknown", float("nan"), self.unit, limit, cue, informative=self.informative
-            )
+            return self._result("unknown", float("nan"), threshold, cue)
         measure = self.measure(body, orientation)
         if not measure.known:
-            return CheckResult(
-                self.id,
-                "unknown",
-                float("nan"),
-                self.unit,
-                limit,
-                "not_visible",
-                points=measure.points,
-                informative=self.informative,
-            )
+            return self._result("unknown", float("nan"), threshold, "not_visible", points=measure.points)
         value = measure.value
-        level = self.level(value, settings)
-        if level is not None:
-            return CheckResult(
-                self.id,
+        margin = threshold.margin(value)
+        if self.levels is not None:  # informative: a grade, never a failure
+            level = self.levels[0] if margin >= 0 else self.levels[1]
+            return self._result(
                 "pass",
                 value,
-                self.unit,
-                limit,
+                threshold,
                 f"{self.id}.{level}",
-                level=level,
                 points=measure.points,
-                informative=True,
                 margin=float("inf"),
+                level=level,
             )
-        margin = self.limit.margin(value, settings)
         status: Status = "pass" if margin >= 0 else "fail"
         cue = f"{self.id}.pass" if status == "pass" else self.fail_cue(value)
+        return self._result(status, value, threshold, cue, points=measure.points, margin=margin)
+
+    def _result(
+        self,
+        status: Status,
+        value: float,
+        threshold: Threshold,
+        cue: str,
+        *,
+        points: tuple[Landmark, ...] = (),
+        margin: float = float("nan"),
+        level: str | None = None,
+    ) -> CheckResult:
         return CheckResult(
             self.id,
             status,
             value,
             self.unit,
-            limit,
+            threshold,
             cue,
-            points=measure.points,
-            informative=self.informative,
+            level=level,
+            points=points,
+            informative=self.informative or level is not None,
             margin=margin,
+            reference=self.reference,
         )

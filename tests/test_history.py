@@ -23,14 +23,15 @@ from posecheck.history import (
     summarise,
 )
 from posecheck.report import Report
+from posecheck.results import Assessment, CheckResult, Threshold
 from posecheck.temporal import HoldTimer
 
 FPS = 10.0
 DAY = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 
-def _check(check_id: str, status: str, value: float, unit: str = "deg") -> dict[str, Any]:
-    return {"id": check_id, "status": status, "value": value, "unit": unit}
+def _check(check_id: str, status: str, value: float, unit: str = "deg") -> CheckResult:
+    return CheckResult(check_id, status, value, unit, Threshold("max", 10.0), f"{check_id}.{status}")  # type: ignore[arg-type]
 
 
 def lunge_frames(side: str, seconds: float, good_share: float, hip_deg: float, start_s: float = 0.0):
@@ -75,8 +76,9 @@ def session(good_share: float, hip_deg: float, on_floor_share: float, into=None)
         *press_up_frames(5, on_floor_share, start_s=20.0),
     ]
     for frame in frames:
-        all_pass = all(c["status"] == "pass" for c in frame["checks"])
-        target.add(frame, timer.update(all_pass, frame["front_side"], frame["time_s"]))
+        assessment = Assessment(True, frame["exercise"], "side", frame["front_side"], tuple(frame["checks"]))
+        all_pass = all(c.status == "pass" for c in assessment.checks)
+        target.add(assessment, frame["time_s"], timer.update(all_pass, frame["front_side"], frame["time_s"]))
     return target
 
 

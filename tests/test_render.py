@@ -11,7 +11,7 @@ import pytest
 
 from posecheck import render
 from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose
-from posecheck.results import Assessment, CheckResult
+from posecheck.results import Assessment, CheckResult, Threshold
 from posecheck.temporal import HoldState
 
 L = Landmark
@@ -85,9 +85,10 @@ def knee_check(status: str = "pass", value: float = 5.0) -> CheckResult:
         status,  # type: ignore[arg-type]
         value,
         "deg",
-        "|v| <= 12",
+        Threshold("max_abs", 12.0),
         f"front_knee_over_ankle.{'pass' if status == 'pass' else 'knee_ahead'}",
         points=(L.LEFT_ANKLE, L.LEFT_KNEE),
+        reference="vertical",
     )
 
 
@@ -97,7 +98,7 @@ def rear_leg_check(status: str = "pass", value: float = 150.0) -> CheckResult:
         status,  # type: ignore[arg-type]
         value,
         "deg",
-        "v >= 160",
+        Threshold("min", 160.0),
         f"rear_leg_straight.{status}",
         points=(L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE),
     )
@@ -112,18 +113,20 @@ def lunge_assessment(*checks: CheckResult) -> Assessment:
             "pass",
             0.08,
             "ratio",
-            "v <= 0.25",
+            Threshold("max", 0.25),
             "rear_knee_on_floor.pass",
             points=(L.RIGHT_KNEE,),
+            reference="floor",
         ),
         CheckResult(
             "trunk_upright",
             "unknown",
             NAN,
             "deg",
-            "|v| <= 15",
+            Threshold("max_abs", 15.0),
             "not_visible",
             points=(L.LEFT_HIP, L.LEFT_SHOULDER),
+            reference="vertical",
         ),
     )
     return Assessment(True, "kneeling_lunge", "side", "left", tuple(checks))
@@ -201,9 +204,10 @@ def test_unknown_check_without_value_draws_no_arc_but_is_listed() -> None:
         "unknown",
         NAN,
         "deg",
-        "|v| <= 15",
+        Threshold("max_abs", 15.0),
         "not_visible",
         points=(L.LEFT_HIP, L.LEFT_SHOULDER),
+        reference="vertical",
     )
     image = frame(level=0)
     bare = render.OverlayRenderer(show_panel=False).draw(image, pose, lunge_assessment(), cue_key="")
@@ -404,37 +408,38 @@ def test_mirror_flips_the_frame_and_the_skeleton_but_not_the_text() -> None:
 def test_joint_arc_spans_the_interior_angle_or_the_angle_past_straight() -> None:
     hip, knee, ankle = np.array([0.0, 0.0]), np.array([0.0, 100.0]), np.array([60.0, 180.0])
     interior = 180 - math.degrees(math.atan2(60, 80))
-    _, _, sweep, reference, _ = render.OverlayRenderer._joint_arc(hip, knee, ankle, interior)
+    _, _, sweep, reference, _ = render.OverlayRenderer._joint_arc(hip, knee, ankle, past_straight=False)
     assert abs(abs(sweep) - interior) < 0.5
     assert reference is None
-    # The same joint reported as "degrees past straight" (hip extension, hyperextension).
-    _, _, sweep, reference, _ = render.OverlayRenderer._joint_arc(hip, knee, ankle, 180 - interior)
+    # The same joint measured as "degrees past straight" (hip extension, hyperextension).
+    _, _, sweep, reference, _ = render.OverlayRenderer._joint_arc(hip, knee, ankle, past_straight=True)
     assert abs(abs(sweep) - (180 - interior)) < 0.5
     assert reference is not None
 
 
 @pytest.mark.parametrize(
-    ("points", "value", "check_id", "reference"),
+    ("points", "value", "measured_from", "reference"),
     [
-        (((100, 200), (110, 100)), 5.7, "front_knee_over_ankle", (0, -1)),  # shin vs vertical
-        (((100, 200), (300, 190)), 2.9, "shoulders_level", (1, 0)),  # line vs horizontal
-        (((300, 200), (100, 150)), 14.0, "chest_lifted", (-1, 0)),  # trunk above the floor
-        (((100, 200), (180, 120)), NAN, "chest_lifted", (1, 0)),  # 45°, no value: the table
+        (((100, 200), (110, 100)), 5.7, "vertical", (0, -1)),  # shin vs vertical
+        (((100, 200), (300, 190)), 2.9, "horizontal", (1, 0)),  # line vs horizontal
+        (((300, 200), (100, 150)), 14.0, "floor_line", (-1, 0)),  # trunk above the floor
+        (((100, 200), (180, 120)), 45.0, "floor_line", (1, 0)),  # 45°: no guessing, the check says
+        (((100, 200), (180, 120)), 45.0, "vertical", (0, -1)),
     ],
 )
-def test_segment_arc_picks_the_reference_the_value_was_measured_from(
+def test_segment_arc_starts_from_the_reference_the_check_was_measured_from(
     points: tuple[tuple[float, float], tuple[float, float]],
     value: float,
-    check_id: str,
+    measured_from: str,
     reference: tuple[float, float],
 ) -> None:
     p, q = (np.array(point, dtype=float) for point in points)
-    vertex, _, sweep, ref, _ = render.OverlayRenderer._segment_arc(p, q, value, check_id)
+    horizontal = measured_from in ("horizontal", "floor_line")
+    vertex, _, sweep, ref, _ = render.OverlayRenderer._segment_arc(p, q, horizontal=horizontal)
     assert ref is not None
     assert np.allclose(ref, reference)
     assert np.allclose(vertex, p)  # the lower point
-    if math.isfinite(value):
-        assert abs(abs(sweep) - value) < 1.0
+    assert abs(abs(sweep) - value) < 1.0
 
 
 # --------------------------------------------------------------------------- layout

@@ -14,8 +14,8 @@ import pytest
 
 from posecheck.errors import OutputError, UsageError
 from posecheck.landmarks import Landmark
-from posecheck.report import Report, ReportFile, check_report_path, threshold_lines
-from posecheck.results import Assessment, CheckResult
+from posecheck.report import Report, ReportFile, check_report_path
+from posecheck.results import Assessment, CheckResult, Threshold
 from posecheck.temporal import HoldTimer
 
 FPS = 10.0
@@ -28,7 +28,7 @@ def _knee(value: float) -> CheckResult:
         "pass" if ok else "fail",
         value,
         "deg",
-        "|v| <= 12",
+        Threshold("max_abs", 12.0),
         "front_knee_over_ankle.pass" if ok else "front_knee_over_ankle.knee_ahead",
         points=(Landmark.LEFT_ANKLE, Landmark.LEFT_KNEE),
     )
@@ -36,10 +36,17 @@ def _knee(value: float) -> CheckResult:
 
 def _trunk(value: float) -> CheckResult:
     if math.isnan(value):
-        return CheckResult("trunk_upright", "unknown", value, "deg", "|v| <= 15", "not_visible")
+        return CheckResult(
+            "trunk_upright", "unknown", value, "deg", Threshold("max_abs", 15.0), "not_visible"
+        )
     ok = abs(value) <= 15
     return CheckResult(
-        "trunk_upright", "pass" if ok else "fail", value, "deg", "|v| <= 15", "trunk_upright.pass"
+        "trunk_upright",
+        "pass" if ok else "fail",
+        value,
+        "deg",
+        Threshold("max_abs", 15.0),
+        "trunk_upright.pass",
     )
 
 
@@ -56,7 +63,7 @@ def make_report(seconds: float = 6.0) -> Report:
         trunk = math.nan if i % 10 == 9 else 3.0
         assessment = Assessment(True, "kneeling_lunge", "side", side, (_knee(knee), _trunk(trunk)))
         hold = timer.update(assessment.all_pass, side, t)
-        report.add(assessment.to_dict("en", source="clip.mp4", model="full", time_s=t), hold)
+        report.add(assessment, t, hold)
     return report
 
 
@@ -140,11 +147,13 @@ def test_dutch_html_has_non_ascii_safe_labels(tmp_path: Path) -> None:
     assert 'lang="nl"' in page
 
 
-def test_threshold_lines() -> None:
-    assert threshold_lines("|v| <= 12") == [-12.0, 12.0]
-    assert threshold_lines(">= 160") == [160.0]
-    assert threshold_lines("<= 0.25") == [0.25]
-    assert threshold_lines("") == []
+def test_plots_draw_the_thresholds_as_numbers() -> None:
+    """The plots read the typed results: ``|v| <= 12`` is a line at -12 and one at +12."""
+    report = make_report(2.0)
+    assert report.checks["front_knee_over_ankle"].threshold.lines() == (-12.0, 12.0)
+    assert report.checks["front_knee_over_ankle"].limit == "|v| <= 12"
+    assert Threshold("min", 160.0).lines() == (160.0,)
+    assert Threshold("min", 0.5, "easier if ").text() == "easier if v >= 0.5"
 
 
 def test_report_path_checks(tmp_path: Path) -> None:
@@ -247,11 +256,11 @@ def test_a_folded_blip_adds_no_checks_of_another_exercise_to_its_segment() -> No
         checks = (_knee(20.0 if blip else 5.0),)
         if blip:
             straight = CheckResult(
-                "rear_leg_straight", "fail", 120.0, "deg", "v >= 150", "rear_leg_straight.fail"
+                "rear_leg_straight", "fail", 120.0, "deg", Threshold("min", 150.0), "rear_leg_straight.fail"
             )
             checks = (*checks, straight)
         exercise = "standing_lunge" if blip else "kneeling_lunge"
-        report.add(Assessment(True, exercise, "side", "left", checks).to_dict("en", time_s=t))
+        report.add(Assessment(True, exercise, "side", "left", checks), t)
     summary = report.summary(complete=True)
     [segment] = summary["segments"]
     assert (segment["exercise"], segment["frames"]) == ("kneeling_lunge", 40)
@@ -267,9 +276,15 @@ def test_an_informative_check_reports_how_often_each_variant_was_done(tmp_path: 
     for i in range(10):
         level = "easier" if i < 3 else "harder"
         hands = CheckResult(
-            "hand_position", "pass", 0.2, "ratio", "easier if v >= 0.5", f"hand_position.{level}", level=level
+            "hand_position",
+            "pass",
+            0.2,
+            "ratio",
+            Threshold("min", 0.5, "easier if "),
+            f"hand_position.{level}",
+            level=level,
         )
-        report.add(Assessment(True, "prone_press_up", "side", None, (hands,)).to_dict("en", time_s=i / FPS))
+        report.add(Assessment(True, "prone_press_up", "side", None, (hands,)), i / FPS)
     shares = report.summary(complete=True)["segments"][0]["checks"]["hand_position"]
     assert shares["levels"] == {"easier": 0.3, "harder": 0.7}
     page = report.write(tmp_path / "r.html", complete=True).read_text()
@@ -282,13 +297,15 @@ def test_video_summary_lists_every_segment_with_its_checks(capsys: pytest.Captur
     from posecheck.commands.video import _print_summary
 
     report = Report(source="clip.mp4")
-    hands = CheckResult("hand_position", "pass", 0.7, "ratio", "easier if v >= 0.5", "x", level="easier")
+    hands = CheckResult(
+        "hand_position", "pass", 0.7, "ratio", Threshold("min", 0.5, "easier if "), "x", level="easier"
+    )
     for i in range(45):
         t = i / FPS
         if 15 <= i < 30:  # a pause: the body out of the picture
-            report.add(Assessment(True, None, "side").to_dict("en", time_s=t))
+            report.add(Assessment(True, None, "side"), t)
         else:
-            report.add(Assessment(True, "prone_press_up", "side", None, (hands,)).to_dict("en", time_s=t))
+            report.add(Assessment(True, "prone_press_up", "side", None, (hands,)), t)
     _print_summary(report)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("45 frames")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose, Side
-from posecheck.results import Assessment, CheckResult, Status
+from posecheck.results import Assessment, CheckResult, Status, Threshold
 from posecheck.temporal import (
     CueSelector,
     HoldState,
@@ -68,7 +68,7 @@ def make_result(
         status=status,
         value=value,
         unit=unit,
-        limit=f"|v| <= {limit:g}",
+        threshold=Threshold("max_abs", limit),
         cue=f"{check_id}.{status}",
         margin=margin,
     )

@@ -32,6 +32,7 @@ REAR_KNEE_ON_FLOOR = Rule(
     "rear_knee_on_floor",
     rear_knee_height,
     "ratio",
+    "floor",
     Limit("max_rear_knee_height_ratio", "max"),
     fail_cue=fails_as("rear_knee_on_floor.fail"),
     fail_cues=("rear_knee_on_floor.fail",),

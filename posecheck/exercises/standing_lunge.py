@@ -28,6 +28,7 @@ REAR_LEG_STRAIGHT = Rule(
     "rear_leg_straight",
     rear_knee_angle,
     "deg",
+    "joint",
     Limit("min_rear_knee_angle_deg", "min"),
     fail_cue=fails_as("rear_leg_straight.fail"),
     fail_cues=("rear_leg_straight.fail",),

@@ -37,6 +37,7 @@ THIGHS_LEVEL = Rule(
     "thighs_level",
     thigh_tilt,
     "deg",
+    "horizontal",
     Limit("max_wall_sit_thigh_tilt_deg", "max"),
     fail_cue=fails_as("thighs_level.fail"),
     fail_cues=("thighs_level.fail",),
