@@ -20,11 +20,15 @@ Failure handling follows what a user can act on:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -32,6 +36,7 @@ import cv2
 import numpy as np
 
 from posecheck.errors import InputError, OutputError, UsageError
+from posecheck.fileio import check_writable, write_error
 
 log = logging.getLogger(__name__)
 
@@ -355,13 +360,24 @@ def open_source(spec: int | str | Path, *, realtime: bool = False, retry_s: floa
     return CaptureSource(capture, str(path), realtime=realtime, retry_s=retry_s)
 
 
-def check_output_path(path: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path:
-    """Fail before any work starts when ``path`` cannot be written.
+def check_output_path(
+    path: str | Path,
+    *,
+    inputs: Sequence[str | Path] = (),
+    suffixes: Collection[str] = (),
+    what: str = "file",
+) -> Path:
+    """Fail before any work starts when ``path`` cannot be written, naming the cause.
+
+    Args:
+        inputs: files the run reads; writing over one of them is refused.
+        suffixes: accepted extensions (lower case, with the dot); empty accepts any.
+        what: what the file is, for the message ("video", "image").
 
     Raises:
-        UsageError: ``path`` is one of the inputs (it would be overwritten while read) or a
-            directory.
-        OutputError: its directory does not exist or is not writable.
+        UsageError: ``path`` is one of the inputs (it would be overwritten while read), a
+            directory, or has an extension not in ``suffixes``.
+        OutputError: its folder does not exist or cannot be written (see `check_writable`).
     """
     out = Path(path)
     for source in inputs:
@@ -370,55 +386,195 @@ def check_output_path(path: str | Path, *, inputs: Sequence[str | Path] = ()) ->
         if same or out.resolve() == src.resolve():
             raise UsageError(f"output {out} is the input file; choose another output name")
     if out.is_dir():
-        raise UsageError(f"output {out} is a directory; give a file name, e.g. {out / 'out.mp4'}")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {out}: directory {parent} does not exist; create it first")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {out}: no permission to write in {parent}")
-    if out.exists() and not os.access(out, os.W_OK):
-        raise OutputError(f"cannot write {out}: the file is read-only")
-    return out
+        example = out / f"out{min(suffixes) if suffixes else '.mp4'}"
+        raise UsageError(f"output {out} is a directory; give a file name, e.g. {example}")
+    if suffixes and out.suffix.lower() not in suffixes:
+        wanted = " or ".join(sorted(suffixes))
+        if not out.suffix:
+            raise UsageError(
+                f"output {out} has no file extension; name the {what} {out.name}{sorted(suffixes)[0]}"
+            )
+        raise UsageError(f"output {out}: a {what} cannot be written as {out.suffix!r}; use {wanted}")
+    return check_writable(out, what)
+
+
+# libx264 settings for the annotated video.  CRF 23 is x264's default quality (visually clean for an
+# overlay on camera footage); "superfast" costs about a third of the CPU of x264's default "medium" at
+# a bigger file, which matters on a 2-core machine where the encoder shares the CPU with the pose
+# model (benchmarks/speed.py: the annotate/bare ratio).  A keyframe every 2 s bounds what an
+# interrupted or failed write can lose (the file is written in fragments that start at keyframes).
+H264_CRF = 23
+H264_PRESET = "superfast"
+KEYFRAME_INTERVAL_S = 2.0
+# Frames waiting for the encoder: bounds memory (8 x 1280x720x3 = 22 MB) while absorbing the
+# encoder's bursts (x264 takes longer on keyframes).  When it is full, `VideoSink.write` waits.
+ENCODER_QUEUE_FRAMES = 8
+VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov"})
+_STOP = object()
+
+
+def mp4_movflags() -> str:
+    """MP4 layout that stays playable when writing stops early (Ctrl-C, kill, power loss, disk full).
+
+    Fragmented MP4 (``frag_keyframe+empty_moov``): the header comes first and every keyframe starts
+    a self-contained fragment, so a file cut off at any point plays up to its last whole fragment.
+    FFmpeg >= 8 (libavformat 62) adds ``hybrid_fragmented``: written the same way, and turned into a
+    regular MP4 (one index at the end) when it is closed normally, which every player handles.
+    """
+    import av
+
+    if av.library_versions.get("libavformat", (0,))[0] >= 62:
+        return "hybrid_fragmented"
+    return "frag_keyframe+empty_moov+default_base_moof"
 
 
 class VideoSink:
-    """Writes annotated frames to an MP4 (``mp4v``), opened on the first frame.
+    """Writes annotated frames to an H.264 MP4 (yuv420p) through PyAV, in its own thread.
 
-    The writer keeps the input's frame rate and the first frame's size; later frames of
-    another size are resized.  Use it as a context manager (or call `close` in a
-    ``finally``): releasing the writer is what finalises the MP4, so an interrupted run
-    still leaves a playable file.
+    Opened on the first frame, whose size (rounded up to even numbers, as yuv420p needs) and
+    the given frame rate the file keeps; later frames of another size are resized.  `write`
+    hands the frame to a bounded queue (`ENCODER_QUEUE_FRAMES`) and returns; the encoder thread
+    converts, encodes and writes it.  Use the sink as a context manager or call `close` in a
+    ``finally``: closing drains the queue and finalises the file.  The file is fragmented MP4
+    while it is written (`mp4_movflags`), so a run that is killed, or a disk that fills up,
+    still leaves a file that plays up to its last whole fragment.
+
+    A failed write (disk full, the folder vanished) is kept in `error`: the next `write`
+    raises it as an `OutputError`, and `close` leaves it there for the caller to raise after
+    the other outputs are saved (`raise_error`).
+
+    Attributes:
+        frames_written: frames accepted by `write` (`posecheck.pipeline.RecordClock` paces by it).
+        frames_encoded: frames the encoder has written into the file.
     """
 
-    def __init__(self, path: str | Path, fps: float, *, inputs: Sequence[str | Path] = ()) -> None:
-        self.path = check_output_path(path, inputs=inputs)
+    def __init__(
+        self,
+        path: str | Path,
+        fps: float,
+        *,
+        inputs: Sequence[str | Path] = (),
+        queue_frames: int = ENCODER_QUEUE_FRAMES,
+    ) -> None:
+        self.path = check_output_path(path, inputs=inputs, suffixes=VIDEO_SUFFIXES, what="video")
         self.fps = fps if np.isfinite(fps) and fps >= 1.0 else DEFAULT_FPS
         self.frames_written = 0
-        self._writer: cv2.VideoWriter | None = None
-        self._size: tuple[int, int] | None = None
+        self.frames_encoded = 0
+        self.error: OutputError | None = None
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, queue_frames))
+        self._thread: threading.Thread | None = None
+        self._container: Any = None
+        self._stream: Any = None
+        self._size: tuple[int, int] | None = None  # the first frame's (width, height)
+        self._closed = False
 
     def write(self, image: np.ndarray) -> None:
-        height, width = image.shape[:2]
-        if self._writer is None:
-            fourcc = cv2.VideoWriter_fourcc(*"mp4v")
-            self._writer = cv2.VideoWriter(str(self.path), fourcc, self.fps, (width, height))
-            if not self._writer.isOpened():
-                self._writer = None
-                raise OutputError(f"cannot write video {self.path}: OpenCV could not open an MP4 writer")
-            self._size = (width, height)
-            log.info("writing %s at %.2f fps, %dx%d", self.path, self.fps, width, height)
-        if (width, height) != self._size:
-            image = cv2.resize(image, self._size)
-        self._writer.write(image)
+        """Queue one BGR frame for encoding (waits while the queue is full).
+
+        Raises:
+            OutputError: an earlier frame could not be written (the message says why).
+        """
+        if self.error is not None:
+            raise self.error
+        if self._closed:
+            raise ValueError(f"video {self.path} is closed")
+        if self._thread is None:
+            self._open(image.shape[1], image.shape[0])
+        while True:
+            try:
+                self._queue.put(image, timeout=0.1)
+                break
+            except queue.Full:
+                if self.error is not None:  # the encoder stopped: do not wait for it
+                    raise self.error from None
         self.frames_written += 1
 
+    def _open(self, width: int, height: int) -> None:
+        import av
+
+        self._size = (width, height)
+        rate = Fraction(self.fps).limit_denominator(1001)
+        try:
+            container = av.open(str(self.path), "w", format="mp4", options={"movflags": mp4_movflags()})
+            stream = container.add_stream(
+                "libx264",
+                rate=rate,
+                options={
+                    "crf": str(H264_CRF),
+                    "preset": H264_PRESET,
+                    "g": str(max(1, round(KEYFRAME_INTERVAL_S * self.fps))),
+                },
+            )
+            stream.width, stream.height = width + width % 2, height + height % 2
+            stream.pix_fmt = "yuv420p"
+        except OSError as error:
+            raise write_error("video", self.path, error) from None
+        self._container, self._stream = container, stream
+        log.info("writing %s (H.264) at %.2f fps, %dx%d", self.path, self.fps, stream.width, stream.height)
+        self._thread = threading.Thread(target=self._encode_all, name="encode", daemon=True)
+        self._thread.start()
+
+    def _frame(self, image: np.ndarray) -> Any:
+        """BGR image -> yuv420p `av.VideoFrame` of the stream's (even) size."""
+        import av
+
+        assert self._size is not None
+        width, height = self._size
+        if (image.shape[1], image.shape[0]) != self._size:
+            image = cv2.resize(image, self._size, interpolation=cv2.INTER_AREA)
+        if width % 2 or height % 2:
+            image = cv2.copyMakeBorder(image, 0, height % 2, 0, width % 2, cv2.BORDER_REPLICATE)
+        yuv = cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420)  # OpenCV's conversion is the cheapest here
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame.pts = self.frames_encoded
+        return frame
+
+    def _encode_all(self) -> None:
+        container, stream = self._container, self._stream
+        try:
+            while (image := self._queue.get()) is not _STOP:
+                container.mux(stream.encode(self._frame(image)))
+                self.frames_encoded += 1
+            container.mux(stream.encode(None))  # flush the frames x264 still holds
+            container.close()
+        except Exception as error:  # disk full, I/O error, ...: keep it for write/close
+            self._fail(error)
+            with contextlib.suppress(Exception):
+                container.close()
+            while self._queue.get() is not _STOP:  # discard, so `write` never blocks
+                pass
+
+    def _fail(self, error: Exception) -> None:
+        note = f"after {self.frames_encoded} frames; the part written before plays"
+        self.error = write_error("video", self.path, error, note=note)
+        log.debug("video write failed", exc_info=error)
+
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.release()
-            self._writer = None
+        """Encode what is queued and finalise the file; safe to call twice.  Never raises a
+        write failure: that stays in `error` (see `raise_error`)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread is None:
+            return
+        while self._thread.is_alive():
+            try:
+                self._queue.put(_STOP, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
+
+    def raise_error(self) -> None:
+        """Raise the write failure, if there was one (call after `close`)."""
+        if self.error is not None:
+            raise self.error
 
     def __enter__(self) -> VideoSink:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         self.close()
+        if exc_type is None:
+            self.raise_error()
+

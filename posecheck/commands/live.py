@@ -273,6 +273,8 @@ def run(args: argparse.Namespace) -> int:
                 sink.close()
             source.close()
             finish(report, report_file, ended, complete)
+        if sink is not None:
+            sink.raise_error()  # a write that failed only while finishing the file
     stored = save_history(args, report if report_file is not None else tally, "live", complete)
     figures = report.extra.get("live", {})
     latency = figures.get("latency_ms", {})

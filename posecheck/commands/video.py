@@ -137,6 +137,8 @@ def analyse(
             source.close()
             for report_file in report_files:
                 finish(report, report_file, ended, complete)
+        if sink is not None:
+            sink.raise_error()  # a write that failed only while finishing the file
     return Outcome(report, ended, complete, stop.exit_code if ended == "interrupted" else 0)
 
 
