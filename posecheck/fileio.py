@@ -11,6 +11,9 @@
       cannot write report out/r.json: no space left on device; free some space or write to another folder
 
 Other modules (the history database, batch outputs) use these so the messages stay alike.
+
+Reading has one check here too: `regular_file_kind` -- a device (``/dev/zero``), a named pipe or a
+socket given as an input file would make a read hang or never end, so inputs are checked first.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,38 +29,62 @@ from typing import IO, Any
 
 from posecheck.errors import OutputError
 
-# What to do, by errno: the causes a user can fix.
-_ADVICE = {
-    errno.ENOSPC: "free some space or write to another folder",
-    errno.EDQUOT: "free some space (disk quota exceeded) or write to another folder",
-    errno.EFBIG: "the file is too large for this file system; write to another folder",
-    errno.EROFS: "the folder is on a read-only file system; write to another folder",
-    errno.EACCES: "no permission to write there; write to another folder",
-    errno.EPERM: "no permission to write there; write to another folder",
-    errno.ENOENT: "the folder does not exist; create it first",
-    errno.ENOTDIR: "a part of the path is a file, not a folder; check the path",
-    errno.EISDIR: "it is a folder; give a file name",
-    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
-    errno.EIO: "the disk reported an input/output error; check the disk or write to another folder",
+# (what happened, what to do), by errno: the causes a user can fix.
+_CAUSES = {
+    errno.ENOSPC: ("no space left on device", "free some space or write to another folder"),
+    errno.EDQUOT: ("disk quota exceeded", "free some space or write to another folder"),
+    errno.EFBIG: ("file too large for this file system", "write to another folder"),
+    errno.EROFS: ("read-only file system", "write to another folder"),
+    errno.EACCES: ("no permission to write there", "write to another folder or change its permissions"),
+    errno.EPERM: ("no permission to write there", "write to another folder or change its permissions"),
+    errno.ENOENT: ("the folder does not exist", "create it first"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
+    errno.EISDIR: ("it is a folder", "give a file name"),
+    errno.ENAMETOOLONG: ("the name is too long", "choose a shorter one"),
+    errno.EIO: ("input/output error", "check the disk, or write to another folder"),
 }
 _DEFAULT_ADVICE = "check the path, or write to another folder"
 
 
+def regular_file_kind(path: str | os.PathLike[str]) -> str | None:
+    """None for a regular file (or a missing path); else what it is: "a device", "a named pipe", ...
+
+    Uses ``stat``, which never blocks, unlike opening a named pipe.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def advice_for(error: BaseException) -> tuple[str, str]:
-    """(reason, what to do) for an error raised while writing."""
+    """(what happened, what to do) for an error raised while writing."""
     code = getattr(error, "errno", None)
-    if isinstance(code, int) and code in _ADVICE:
-        return os.strerror(code).lower(), _ADVICE[code]
+    if isinstance(code, int) and code in _CAUSES:
+        return _CAUSES[code]
     text = str(error).strip() or type(error).__name__
     if "disk is full" in text or "No space left" in text:  # sqlite3, or an OSError without errno
-        return "no space left on device", _ADVICE[errno.ENOSPC]
-    if "readonly" in text.replace("-", "").replace(" ", "").lower():  # sqlite3: "attempt to write a readonly database"
-        return "read-only", _ADVICE[errno.EROFS]
+        return _CAUSES[errno.ENOSPC]
+    if "readonly database" in text:  # sqlite3: "attempt to write a readonly database"
+        return _CAUSES[errno.EROFS]
     strerror = getattr(error, "strerror", None)
     return (strerror or text).rstrip("."), _DEFAULT_ADVICE
 
 
-def write_error(what: str, path: str | os.PathLike[str], error: BaseException, *, note: str = "") -> OutputError:
+def write_error(
+    what: str, path: str | os.PathLike[str], error: BaseException, *, note: str = ""
+) -> OutputError:
     """``cannot write <what> <path>: <reason>[, <note>]; <what to do>`` as an `OutputError`."""
     reason, advice = advice_for(error)
     if note:

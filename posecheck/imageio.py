@@ -18,21 +18,32 @@ at most `MAX_IMAGE_SIDE_PX`; posecheck analyses and draws on exactly that array.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import struct
+import warnings
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from posecheck.errors import InputError, OutputError
+from posecheck.fileio import atomic_write_bytes, regular_file_kind
 
 logger = logging.getLogger(__name__)
 
 MAX_IMAGE_SIDE_PX = 2560
-# OpenCV refuses to decode more than 2**30 pixels; say so instead of "not an image".
-MAX_DECODE_PIXELS = 1 << 30
+# The most pixels posecheck decodes from one image file.  A decoder allocates width x height x
+# channels before it reads the pixel data, so a small file that claims 20000x20000 pixels (a
+# "decompression bomb") would take gigabytes; the size is therefore read from the header first
+# (Pillow opens lazily; JPEG by our own marker walk) and anything above this is refused.  40 MP
+# covers every phone and camera PNG/TIFF export up to ~7700x5200; a JPEG is decoded at 1/2 to 1/8
+# of its size, so even 200-MP phone JPEGs stay far below it.  Worst case within the limit (16-bit
+# RGBA, composited on white in float32) peaks near 1 GB; the pose model works at 256 px anyway.
+MAX_IMAGE_PIXELS = 40_000_000
+# A file bigger than this is not read at all (a 40-MP 16-bit RGBA image stored uncompressed is 320 MB).
+MAX_IMAGE_FILE_BYTES = 512 * 1024 * 1024
 READABLE_FORMATS = "JPEG, PNG, BMP, TIFF or WebP"
 
 _JPEG_MAGIC = b"\xff\xd8\xff"
@@ -67,9 +78,12 @@ def load_image(path: str | os.PathLike[str]) -> np.ndarray:
 def _read_bytes(path: Path, name: str) -> bytes:
     if path.is_dir():
         raise InputError(f"{name} is a directory, not an image; give an image file")
+    kind = regular_file_kind(path)
+    if kind is not None:  # /dev/zero or a named pipe would be read for ever
+        raise InputError(f"{name} is {kind}, not an image file; give a photo file (JPEG, PNG, ...)")
     try:
         with path.open("rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_IMAGE_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"image {name} not found; check the path") from None
     except PermissionError:
@@ -80,7 +94,19 @@ def _read_bytes(path: Path, name: str) -> bytes:
         raise InputError(f"cannot read image {name}: {error.strerror or error}") from None
     if not data:
         raise InputError(f"image {name} is empty (0 bytes); copy or export it again")
+    if len(data) > MAX_IMAGE_FILE_BYTES:
+        raise InputError(
+            f"image {name} is larger than {MAX_IMAGE_FILE_BYTES >> 20} MB; scale it down or save it as JPEG first"
+        )
     return data
+
+
+def _too_large(name: str, width: int | None = None, height: int | None = None) -> InputError:
+    size = f"{width}x{height} = {width * height / 1e6:.0f} megapixels, " if width and height else ""
+    return InputError(
+        f"image {name} is too large ({size}posecheck reads at most {MAX_IMAGE_PIXELS / 1e6:.0f} "
+        "megapixels); scale it down or save it as JPEG first"
+    )
 
 
 def _truncated(name: str) -> InputError:
@@ -92,14 +118,16 @@ def _decode_jpeg(data: bytes, name: str) -> np.ndarray:
     if header is None:
         raise _truncated(name)
     (width, height), orientation = header
-    flags = cv2.IMREAD_COLOR
+    factor, flags = 1, cv2.IMREAD_COLOR
     longest = max(width, height)
-    for factor, reduced in _REDUCED_FLAGS:
+    for candidate, reduced in _REDUCED_FLAGS:
         # Decode at the smallest power-of-two reduction that still covers the target size.
-        if longest // factor >= MAX_IMAGE_SIDE_PX:
-            flags = reduced
+        if longest // candidate >= MAX_IMAGE_SIDE_PX:
+            factor, flags = candidate, reduced
             logger.info("%s is %dx%d: decoding at 1/%d size", name, width, height, factor)
             break
+    if (width // factor) * (height // factor) > MAX_IMAGE_PIXELS:
+        raise _too_large(name, width, height)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), flags | cv2.IMREAD_IGNORE_ORIENTATION)
     if image is None:
         raise _truncated(name)
@@ -107,20 +135,42 @@ def _decode_jpeg(data: bytes, name: str) -> np.ndarray:
 
 
 def _decode_other(data: bytes, name: str) -> np.ndarray:
-    if data.startswith(_PNG_MAGIC):
+    if data.startswith(_PNG_MAGIC) and data.find(_PNG_IEND, max(0, len(data) - 1024)) < 0:
         # libpng prints to stderr on a truncated file; catch the common case before decoding.
-        if data.find(_PNG_IEND, max(0, len(data) - 1024)) < 0:
+        raise _truncated(name)
+    size = _header_size(data, name)
+    if size is None:
+        if data.startswith(_PNG_MAGIC):
             raise _truncated(name)
-        if len(data) >= 24:
-            width, height = struct.unpack(">II", data[16:24])
-            if width * height > MAX_DECODE_PIXELS:
-                raise InputError(f"image {name} is too large ({width}x{height}); scale it down first")
+        raise InputError(f"{name} is not an image posecheck can read; give a {READABLE_FORMATS} file")
+    if size[0] * size[1] > MAX_IMAGE_PIXELS:
+        raise _too_large(name, *size)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if image is None or image.size == 0:
         if data.startswith(_PNG_MAGIC):
             raise _truncated(name)
         raise InputError(f"{name} is not an image posecheck can read; give a {READABLE_FORMATS} file")
     return to_bgr8(image)
+
+
+def _header_size(data: bytes, name: str) -> tuple[int, int] | None:
+    """(width, height) from the file's header, read by Pillow without decoding the pixels; None
+    when Pillow does not recognise the format (then posecheck does not decode it either).
+
+    Raises:
+        InputError: Pillow's own bomb check refuses the header (far above `MAX_IMAGE_PIXELS`).
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                return image.size
+    except Image.DecompressionBombError:
+        raise _too_large(name) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
 
 
 def _parse_jpeg(data: bytes) -> tuple[tuple[int, int], int] | None:
@@ -277,7 +327,8 @@ def _composite_on_white(bgr: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 
 def save_image(path: str | os.PathLike[str], image: np.ndarray) -> None:
-    """Encode by the file extension (``.jpg``, ``.png``, ...) and write the bytes ourselves (non-ASCII paths).
+    """Encode by the file extension (``.jpg``, ``.png``, ...) and write the bytes ourselves (non-ASCII
+    paths), atomically: a full disk leaves no half image behind.
 
     Raises:
         OutputError: missing directory, unknown extension, or the file cannot be written.
@@ -286,9 +337,9 @@ def save_image(path: str | os.PathLike[str], image: np.ndarray) -> None:
     target = Path(name)
     directory = target.parent
     if not directory.is_dir():
-        raise OutputError(f"cannot write {name}: directory {directory} does not exist")
+        raise OutputError(f"cannot write image {name}: folder {directory} does not exist; create it first")
     if target.is_dir():
-        raise OutputError(f"cannot write {name}: it is a directory; give a file name such as out.jpg")
+        raise OutputError(f"cannot write image {name}: it is a folder; give a file name such as out.jpg")
     extension = target.suffix.lower()
     try:
         ok, encoded = cv2.imencode(extension, image) if extension else (False, None)
@@ -296,9 +347,6 @@ def save_image(path: str | os.PathLike[str], image: np.ndarray) -> None:
         ok, encoded = False, None
     if not ok or encoded is None:
         raise OutputError(
-            f"cannot write {name}: unsupported image type {extension or '(none)'!r}; use .jpg or .png"
+            f"cannot write image {name}: unsupported image type {extension or '(none)'!r}; use .jpg or .png"
         )
-    try:
-        target.write_bytes(encoded.tobytes())
-    except OSError as error:
-        raise OutputError(f"cannot write {name}: {error.strerror or error}") from None
+    atomic_write_bytes(target, encoded.tobytes(), what="image")

@@ -127,6 +127,10 @@ MESSAGES: dict[str, Texts] = {
     "standing_lunge": {"en": "standing lunge", "nl": "staande uitvalspas"},
     "prone_press_up": {"en": "prone press-up", "nl": "opdrukken in buiklig"},
     "standing_posture": {"en": "standing posture", "nl": "stahouding"},
+    "window.snapshot_failed": {
+        "en": "Snapshot NOT saved - see the terminal",
+        "nl": "Momentopname NIET opgeslagen - zie de terminal",
+    },
     "side_view": {"en": "side view", "nl": "zijaanzicht"},
     "front_view": {"en": "front view", "nl": "vooraanzicht"},
     "left": {"en": "left", "nl": "links"},

@@ -433,8 +433,7 @@ class RecordClock:
             self._t0 = timestamp_s
         due = round((timestamp_s - self._t0) * self.sink.fps) + 1
         repeats = min(max(1, due - self.sink.frames_written), int(2 * self.sink.fps))
-        for _ in range(repeats):
-            self.sink.write(image)
+        self.sink.write(image, repeat=repeats)
 
 
 def run_live(

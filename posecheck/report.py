@@ -22,9 +22,7 @@ import itertools
 import json
 import logging
 import math
-import os
 import statistics
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -32,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from posecheck.errors import OutputError, UsageError
+from posecheck.errors import UsageError
+from posecheck.fileio import atomic_write_text, check_writable
 from posecheck.messages import text
 from posecheck.results import Assessment, CheckResult
 from posecheck.temporal import HoldState
@@ -55,12 +54,7 @@ def check_report_path(path: str | Path) -> Path:
         raise UsageError(f"report {out} is a directory; give a file name such as report.json")
     if out.suffix.lower() not in REPORT_SUFFIXES:
         raise UsageError(f"report {out}: unknown format {out.suffix or '(none)'!r}; use .json, .csv or .html")
-    parent = out.parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write report {out}: directory {parent} does not exist; create it first")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write report {out}: no permission to write in {parent}")
-    return out
+    return check_writable(out, "report")
 
 
 @dataclass
@@ -148,7 +142,7 @@ class Report:
             payload = self.to_html(summary)
         else:
             raise UsageError(f"report {out}: unknown format {suffix!r}; use .json, .csv or .html")
-        _atomic_write_text(out, payload)
+        atomic_write_text(out, payload, what="report")
         log.info("report written to %s (%d frames, complete=%s)", out, len(self.frames), complete)
         return out
 
@@ -243,26 +237,6 @@ class ReportFile:
         self._last = time.monotonic()
         self._cost = self._last - start
         return out
-
-
-def _atomic_write_text(path: Path, payload: str) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise OutputError(f"cannot write report {path}: {error.strerror}") from error
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write report {path}: {error.strerror}") from error
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------------- summary parts

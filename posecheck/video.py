@@ -36,7 +36,7 @@ import cv2
 import numpy as np
 
 from posecheck.errors import InputError, OutputError, UsageError
-from posecheck.fileio import check_writable, write_error
+from posecheck.fileio import check_writable, regular_file_kind, write_error
 
 log = logging.getLogger(__name__)
 
@@ -316,34 +316,49 @@ def _to_bgr(image: np.ndarray) -> np.ndarray:
     return image
 
 
-def open_source(spec: int | str | Path, *, realtime: bool = False, retry_s: float = 3.0) -> FrameSource:
+def _open_camera(device: int | str, retry_s: float) -> CaptureSource:
+    # OpenCV prints several WARN/ERROR lines for a missing camera; our one line says it.
+    previous = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        capture = cv2.VideoCapture(device)
+    finally:
+        cv2.utils.logging.setLogLevel(previous)
+    if not capture.isOpened():
+        capture.release()
+        raise InputError(
+            f"cannot open camera {device}: check that a camera is connected and not in use, "
+            "try another index (--camera 1), or give a video file as --camera"
+        )
+    return CaptureSource(capture, str(device), is_camera=True, retry_s=retry_s)
+
+
+def open_source(
+    spec: int | str | Path, *, realtime: bool = False, retry_s: float = 3.0, camera_device: bool = False
+) -> FrameSource:
     """A `FrameSource` for a camera index (``0`` or ``"0"``), a video file or an image.
 
+    Only regular files are read as files: a device (``/dev/zero``), a named pipe or a socket
+    is refused before it is opened, since reading one can hang or never end.  With
+    ``camera_device`` (``live --camera /dev/video0``) a device path is opened as a camera.
+
     Raises:
-        InputError: the camera cannot be opened or the file is missing or unreadable; the
-            message says what to try.
+        InputError: the camera cannot be opened or the file is missing, not a regular file
+            or unreadable; the message says what to try.
     """
     if isinstance(spec, int) or (isinstance(spec, str) and spec.strip().isdigit()):
-        index = int(spec)
-        # OpenCV prints several WARN/ERROR lines for a missing camera; our one line says it.
-        previous = cv2.utils.logging.getLogLevel()
-        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-        try:
-            capture = cv2.VideoCapture(index)
-        finally:
-            cv2.utils.logging.setLogLevel(previous)
-        if not capture.isOpened():
-            capture.release()
-            raise InputError(
-                f"cannot open camera {index}: check that a camera is connected and not in use, "
-                "try another index (--camera 1), or give a video file as --camera"
-            )
-        return CaptureSource(capture, str(index), is_camera=True, retry_s=retry_s)
+        return _open_camera(int(spec), retry_s)
     path = Path(spec)
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
         raise InputError(f"{path} is a directory; give a video or image file")
+    kind = regular_file_kind(path)
+    if kind == "a device" and camera_device:
+        return _open_camera(str(path), retry_s)
+    if kind is not None:
+        camera = "; a camera is given by its number or device with --camera" if kind == "a device" else ""
+        raise InputError(f"{path} is {kind}, not a video or image file; give a file{camera}")
     if not os.access(path, os.R_OK):
         raise InputError(f"{path}: no permission to read it; check the file's permissions")
     if path.stat().st_size == 0:
@@ -445,7 +460,7 @@ class VideoSink:
 
     Attributes:
         frames_written: frames accepted by `write` (`posecheck.pipeline.RecordClock` paces by it).
-        frames_encoded: frames the encoder has written into the file.
+        frames_encoded: images handed to the encoder (a repeated image counts once).
     """
 
     def __init__(
@@ -468,8 +483,12 @@ class VideoSink:
         self._size: tuple[int, int] | None = None  # the first frame's (width, height)
         self._closed = False
 
-    def write(self, image: np.ndarray) -> None:
+    def write(self, image: np.ndarray, repeat: int = 1) -> None:
         """Queue one BGR frame for encoding (waits while the queue is full).
+
+        ``repeat`` > 1 shows the image for that many frame periods (the live recording fills the
+        time of dropped frames so it plays at real speed): it is encoded once and the next frame
+        starts that much later, so a slow moment costs no extra encoding.
 
         Raises:
             OutputError: an earlier frame could not be written (the message says why).
@@ -482,12 +501,12 @@ class VideoSink:
             self._open(image.shape[1], image.shape[0])
         while True:
             try:
-                self._queue.put(image, timeout=0.1)
+                self._queue.put((image, repeat), timeout=0.1)
                 break
             except queue.Full:
                 if self.error is not None:  # the encoder stopped: do not wait for it
                     raise self.error from None
-        self.frames_written += 1
+        self.frames_written += repeat
 
     def _open(self, width: int, height: int) -> None:
         import av
@@ -503,6 +522,10 @@ class VideoSink:
                     "crf": str(H264_CRF),
                     "preset": H264_PRESET,
                     "g": str(max(1, round(KEYFRAME_INTERVAL_S * self.fps))),
+                    # No B-frames: frames of uneven length (``repeat``) keep exact durations in the
+                    # MP4 index (with B-frames FFmpeg writes a wrong track duration), and the
+                    # encoder holds fewer frames back.
+                    "bf": "0",
                 },
             )
             stream.width, stream.height = width + width % 2, height + height % 2
@@ -514,8 +537,8 @@ class VideoSink:
         self._thread = threading.Thread(target=self._encode_all, name="encode", daemon=True)
         self._thread.start()
 
-    def _frame(self, image: np.ndarray) -> Any:
-        """BGR image -> yuv420p `av.VideoFrame` of the stream's (even) size."""
+    def _frame(self, image: np.ndarray, pts: int) -> Any:
+        """BGR image -> yuv420p `av.VideoFrame` of the stream's (even) size, at ``pts`` frame periods."""
         import av
 
         assert self._size is not None
@@ -526,16 +549,27 @@ class VideoSink:
             image = cv2.copyMakeBorder(image, 0, height % 2, 0, width % 2, cv2.BORDER_REPLICATE)
         yuv = cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420)  # OpenCV's conversion is the cheapest here
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
-        frame.pts = self.frames_encoded
+        frame.pts = pts
         return frame
 
     def _encode_all(self) -> None:
         container, stream = self._container, self._stream
+        durations: dict[int, int] = {}  # pts -> frame periods, for the packets x264 returns
+
+        def mux(packets: list[Any]) -> None:
+            for packet in packets:
+                packet.duration = durations.pop(packet.pts, packet.duration)
+                container.mux(packet)
+
+        pts = 0
         try:
-            while (image := self._queue.get()) is not _STOP:
-                container.mux(stream.encode(self._frame(image)))
+            while (item := self._queue.get()) is not _STOP:
+                image, repeat = item
+                durations[pts] = repeat
+                mux(stream.encode(self._frame(image, pts)))
+                pts += repeat
                 self.frames_encoded += 1
-            container.mux(stream.encode(None))  # flush the frames x264 still holds
+            mux(stream.encode(None))  # flush the frames x264 still holds
             container.close()
         except Exception as error:  # disk full, I/O error, ...: keep it for write/close
             self._fail(error)
@@ -577,4 +611,3 @@ class VideoSink:
         self.close()
         if exc_type is None:
             self.raise_error()
-

@@ -174,7 +174,7 @@ def test_atomic_write_keeps_previous_report_on_failure(tmp_path: Path, monkeypat
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("posecheck.report.os.replace", boom)
+    monkeypatch.setattr("posecheck.fileio.os.replace", boom)
     with pytest.raises(KeyboardInterrupt):
         make_report(2.0).write(target, complete=True)
     assert target.read_text() == before

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import cv2
@@ -14,6 +20,7 @@ from posecheck.errors import InputError, OutputError, UsageError
 from posecheck.video import CaptureSource, VideoSink, check_output_path, open_source
 
 SIZE = (64, 48)
+REPO = Path(__file__).resolve().parents[1]
 
 
 def write_clip(path: Path, frames: int = 20, fps: float = 25.0, fourcc: str = "mp4v", size=SIZE) -> Path:
@@ -251,3 +258,194 @@ def test_sink_unwritable_directory(tmp_path: Path) -> None:
             VideoSink(locked / "out.mp4", 25)
     finally:
         locked.chmod(0o700)
+
+
+# ---------------------------------------------------------------------- the H.264 sink (issue 15)
+
+
+def noisy_frames(count: int, size=(320, 240), seed: int = 0) -> list[np.ndarray]:
+    """Frames that do not compress well (a noise band), so a few of them fill a small disk."""
+    rng = np.random.default_rng(seed)
+    width, height = size
+    frames = []
+    for i in range(count):
+        image = np.full((height, width, 3), (i * 7) % 255, np.uint8)
+        image[height // 3 : height // 2] = rng.integers(
+            0, 255, (height // 2 - height // 3, width, 3), np.uint8
+        )
+        cv2.putText(image, str(i), (10, height - 20), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (255, 255, 255), 3)
+        frames.append(image)
+    return frames
+
+
+def probe(path: Path) -> dict:
+    """Codec, pixel format, size, rate and the frames a decoder gets out of ``path`` (PyAV,
+    the same libavformat as ffprobe)."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        decoded = 0
+        try:
+            for _frame in container.decode(stream):
+                decoded += 1
+        except av.error.InvalidDataError:  # a file cut off mid-packet: count what decodes
+            pass
+        return {
+            "codec": stream.codec_context.name,
+            "pix_fmt": stream.codec_context.pix_fmt,
+            "size": (stream.codec_context.width, stream.codec_context.height),
+            "rate": float(stream.average_rate or 0),
+            "frames": decoded,
+        }
+
+
+def test_sink_writes_h264_yuv420p_with_even_size(tmp_path: Path) -> None:
+    """Browsers and phones play H.264 in yuv420p, which needs even sizes; mp4v (the old sink) and
+    odd sizes do not play in Chromium."""
+    out = tmp_path / "odd.mp4"
+    with VideoSink(out, fps=12.5) as sink:
+        for image in noisy_frames(9, size=(65, 49)):
+            sink.write(image)
+    info = probe(out)
+    assert info == {"codec": "h264", "pix_fmt": "yuv420p", "size": (66, 50), "rate": 12.5, "frames": 9}
+    if shutil.which("ffprobe"):
+        shown = subprocess.run(
+            ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,pix_fmt",
+             "-of", "csv=p=0", str(out)],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        assert shown == "h264,yuv420p"
+
+
+def test_sink_repeated_frame_is_encoded_once_and_lasts(tmp_path: Path) -> None:
+    """``repeat`` (the live recording filling dropped frames) stretches one encoded frame over
+    several frame periods: the file plays at real speed with exact durations."""
+    import av
+
+    out = tmp_path / "vfr.mp4"
+    with VideoSink(out, fps=10.0) as sink:
+        for image, repeat in zip(noisy_frames(4, size=(64, 48)), (1, 1, 4, 3), strict=True):
+            sink.write(image, repeat=repeat)
+    assert sink.frames_written == 9 and sink.frames_encoded == 4
+    with av.open(str(out)) as container:
+        stream = container.streams.video[0]
+        times = [float(frame.pts * frame.time_base) for frame in container.decode(stream)]
+        assert float(stream.duration * stream.time_base) == pytest.approx(0.9)
+    assert times == pytest.approx([0.0, 0.1, 0.2, 0.6])
+
+
+def test_sink_queue_is_bounded_while_the_encoder_is_behind(tmp_path: Path, monkeypatch) -> None:
+    """Encoding runs in its own thread behind a bounded queue: a stalled encoder makes `write`
+    wait instead of piling frames up in memory."""
+    release = threading.Event()
+    sink = VideoSink(tmp_path / "slow.mp4", 25.0, queue_frames=3)
+    real_frame = sink._frame
+
+    def slow_frame(image: np.ndarray, pts: int):
+        release.wait()
+        return real_frame(image, pts)
+
+    monkeypatch.setattr(sink, "_frame", slow_frame)
+    writer = threading.Thread(target=lambda: [sink.write(f) for f in noisy_frames(20, size=(64, 48))])
+    writer.start()
+    time.sleep(1.0)
+    # one frame taken by the encoder thread (stuck in slow_frame) + 3 queued
+    assert sink.frames_written == 4
+    assert writer.is_alive()
+    release.set()
+    writer.join(timeout=30)
+    sink.close()
+    assert probe(tmp_path / "slow.mp4")["frames"] == 20
+
+
+_KILLED_WRITER = """
+import sys, cv2, numpy as np
+from posecheck.video import VideoSink
+sink = VideoSink(sys.argv[1], 25.0)
+rng = np.random.default_rng(0)
+for i in range(100000):
+    image = rng.integers(0, 255, (120, 160, 3), np.uint8)
+    sink.write(image)
+    if sink.frames_encoded == 150:
+        print("150 frames encoded", flush=True)
+"""
+
+
+def test_sink_killed_mid_write_leaves_a_playable_file(tmp_path: Path) -> None:
+    """SIGKILL (or a power cut) gives no chance to finalise the file: the fragmented MP4 still
+    plays up to its last whole fragment.  (The old mp4v sink left a file without its index.)"""
+    out = tmp_path / "killed.mp4"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WRITER, str(out)], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().startswith("150 frames")
+    child.kill()
+    child.wait(timeout=30)
+    info = probe(out)
+    assert info["codec"] == "h264"
+    # a keyframe (a new fragment) every 2 s = 50 frames; x264 also holds some frames back
+    assert info["frames"] >= 50
+
+
+def test_sink_write_failure_is_one_line_and_keeps_what_was_written(tmp_path: Path, monkeypatch) -> None:
+    """An injected ENOSPC from the muxer (what a full disk gives; the tmpfs version is in
+    tests/test_writes.py): the next `write` raises one `OutputError` naming the cause and
+    what to do, `close` does not hang, and the frames written before still play."""
+    import av
+
+    out = tmp_path / "full.mp4"
+    real_open = av.open
+
+    class FillsUp:
+        """The real output container, whose disk is full after 120 packets."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            self._real = real_open(*args, **kwargs)
+            self._packets = 0
+
+        def mux(self, packet) -> None:
+            self._packets += 1
+            if self._packets > 120:
+                raise av.error.OSError(errno.ENOSPC, "No space left on device")
+            self._real.mux(packet)
+
+        def __getattr__(self, name: str):
+            return getattr(self._real, name)
+
+    monkeypatch.setattr(av, "open", FillsUp)
+    sink = VideoSink(out, 25.0)
+    frames = noisy_frames(200, size=(160, 120))
+    with pytest.raises(OutputError) as raised:
+        for image in frames:
+            sink.write(image)
+    message = str(raised.value)
+    assert message.startswith(f"cannot write video {out}: no space left on device (after ")
+    assert message.endswith("; free some space or write to another folder")
+    assert "\n" not in message
+    sink.close()
+    with pytest.raises(OutputError):
+        sink.raise_error()
+    monkeypatch.undo()
+    assert probe(out)["frames"] >= 50
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (Debian package: chromium)")
+def test_sink_output_plays_in_headless_chromium(tmp_path: Path) -> None:
+    """The issue's test of "plays in any browser": Chromium loads the file, knows its duration and
+    plays it.  The old mp4v file fails here with a media error (DEMUXER_ERROR_NO_SUPPORTED_STREAMS)."""
+    from chromium_probe import video_state
+
+    out = tmp_path / "play.mp4"
+    with VideoSink(out, fps=25.0) as sink:
+        for image in noisy_frames(50, size=(321, 241)):
+            sink.write(image)
+    state = video_state(out, tmp_path)
+    assert state["error"] is None, state
+    assert state["readyState"] == 4, state
+    assert state["duration"] == pytest.approx(2.0, abs=0.05), state
+    assert (state["width"], state["height"]) == (322, 242)

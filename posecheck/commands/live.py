@@ -29,7 +29,7 @@ from posecheck.commands.common import (
     finish,
     save_history,
 )
-from posecheck.errors import UsageError
+from posecheck.errors import PosecheckError, UsageError
 from posecheck.exercises import exercise_choices
 from posecheck.messages import LANGS, text
 
@@ -154,25 +154,35 @@ class Window:
         return True
 
     def snapshot(self) -> Path | None:
-        """Save the annotated frame shown last (PNG) and its result (JSON)."""
+        """Save the annotated frame shown last (PNG) and its result (JSON).
+
+        A failed write (disk full, folder gone) does not end the session: it is said in one
+        line on stderr and in the window, and None is returned.
+        """
         import json
 
+        from posecheck.fileio import atomic_write_text
         from posecheck.imageio import save_image
 
         if self._last is None:
             return None
         image, analysis = self._last
         stem = self.snapshot_dir / time.strftime("posecheck-%Y%m%d-%H%M%S")
-        save_image(stem.with_suffix(".png"), image)
         result = analysis.assessment.to_dict(
             self.outputs.lang,
             source=self.source_name,
             model=self.outputs.model_name,
             time_s=round(analysis.frame.timestamp_s, 3),
         )
-        stem.with_suffix(".json").write_text(
-            json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        try:
+            save_image(stem.with_suffix(".png"), image)
+            atomic_write_text(
+                stem.with_suffix(".json"), json.dumps(result, ensure_ascii=False, indent=1), what="snapshot"
+            )
+        except PosecheckError as error:
+            print(f"posecheck: error: {error}", file=sys.stderr)
+            self._flash = (_status("snapshot_failed", self.outputs.lang), time.monotonic() + 3.0)
+            return None
         self._flash = (f"{_status('snapshot', self.outputs.lang)}: {stem.name}.png", time.monotonic() + 1.5)
         return stem.with_suffix(".png")
 
@@ -218,7 +228,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--snapshot-dir {snapshot_dir} does not exist; create it first")
     report_file = ReportFile(args.report) if args.report else None
     with stop_on_signals() as stop:
-        source = open_source(args.camera, realtime=True)
+        source = open_source(args.camera, realtime=True, camera_device=True)
         inputs = [args.camera] if is_file else []
         sink = VideoSink(args.record, source.fps, inputs=inputs) if args.record else None
         report = Report(source=str(args.camera), lang=args.lang)
