@@ -519,11 +519,11 @@ INDEX_CSS = (
 
 def write_index(out_dir: str | Path, results: Sequence[JobResult], lang: Lang = "en") -> tuple[Path, Path]:
     """``index.csv`` and ``index.html`` in ``out_dir``, rows in input order."""
-    from posecheck.report import _atomic_write_text as write_text_atomic
+    from posecheck.fileio import atomic_write_text
 
     ordered = sorted(results, key=lambda r: r.index)
     out = Path(out_dir)
     csv_path, html_path = out / "index.csv", out / "index.html"
-    write_text_atomic(csv_path, index_csv(ordered))
-    write_text_atomic(html_path, index_html(ordered, lang))
+    atomic_write_text(csv_path, index_csv(ordered), what="index")
+    atomic_write_text(html_path, index_html(ordered, lang), what="index")
     return csv_path, html_path

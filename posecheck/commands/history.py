@@ -51,17 +51,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
+    from posecheck.fileio import atomic_write_text
     from posecheck.history import History, trend_rows
-    from posecheck.report import _atomic_write_text as write_text_atomic
 
     with History(args.history) as history:
         rows = trend_rows(history.sessions(args.person))
     if args.csv == "-":
         sys.stdout.write(to_csv(rows))
     elif args.csv:
-        write_text_atomic(_path(args.csv), to_csv(rows))
+        atomic_write_text(_path(args.csv), to_csv(rows), what="history CSV")
     if args.html:
-        write_text_atomic(_path(args.html), to_html(rows, args.lang, args.person))
+        atomic_write_text(_path(args.html), to_html(rows, args.lang, args.person), what="history page")
     if args.csv != "-":
         print(to_table(rows, args.lang))
     return 0
