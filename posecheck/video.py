@@ -24,6 +24,7 @@ import contextlib
 import logging
 import os
 import queue
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -611,3 +612,80 @@ class VideoSink:
         self.close()
         if exc_type is None:
             self.raise_error()
+
+
+def add_audio_track(video: str | Path, audio: str | Path) -> None:
+    """Give an MP4 written by `VideoSink` a sound track: ``audio`` (a WAV, or any file FFmpeg
+    reads) encoded as AAC, starting at the video's time 0.
+
+    The video is copied, not re-encoded; the result replaces ``video`` atomically (a temporary
+    file in the same folder, renamed into place), so on any failure the silent video is left
+    as it was.  The file is written as a regular MP4 with its index first (``faststart``), for
+    browsers that start playing before the download ends.
+
+    Raises:
+        InputError: ``audio`` cannot be read or has no audio stream.
+        OutputError: the new file cannot be written (the message says why and what to do).
+    """
+    import av
+
+    target = Path(video)
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mp4", dir=target.parent)
+    except OSError as error:
+        raise write_error("video", target, error) from None
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        try:
+            audio_in = av.open(str(audio))
+        except (OSError, av.error.FFmpegError) as error:
+            raise InputError(f"cannot read audio {audio}: {error}; give a WAV file") from None
+        with audio_in, av.open(str(target)) as video_in:
+            if not audio_in.streams.audio:
+                raise InputError(f"{audio} has no audio stream; give a WAV file")
+            _mux_with_audio(video_in, audio_in, tmp)
+        os.replace(tmp, target)
+    except OSError as error:
+        raise write_error("video", target, error, note="adding the sound track") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _mux_with_audio(video_in: Any, audio_in: Any, out_path: Path) -> None:
+    """Copy ``video_in``'s video packets and AAC-encode ``audio_in``'s first audio stream into
+    ``out_path``, interleaved by time."""
+    import av
+
+    source_video = video_in.streams.video[0]
+    source_audio = audio_in.streams.audio[0]
+    with av.open(str(out_path), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+        video_out = out.add_stream_from_template(source_video)
+        audio_out = out.add_stream("aac", rate=source_audio.rate or 48000)
+        audio_out.layout = "mono" if source_audio.channels == 1 else "stereo"
+
+        def video_packets() -> Iterator[Any]:
+            for packet in video_in.demux(source_video):
+                if packet.dts is not None:
+                    packet.stream = video_out
+                    yield packet
+
+        def audio_packets() -> Iterator[Any]:
+            for frame in audio_in.decode(source_audio):
+                frame.pts = None  # the encoder numbers the samples from 0
+                yield from audio_out.encode(frame)
+            yield from audio_out.encode(None)
+
+        def seconds(packet: Any) -> float:
+            return float((packet.dts or 0) * packet.time_base)
+
+        # Interleave by time, so a player streaming the file has both tracks at hand.
+        videos, audios = video_packets(), audio_packets()
+        next_video, next_audio = next(videos, None), next(audios, None)
+        while next_video is not None or next_audio is not None:
+            if next_audio is None or (next_video is not None and seconds(next_video) <= seconds(next_audio)):
+                out.mux(next_video)
+                next_video = next(videos, None)
+            else:
+                out.mux(next_audio)
+                next_audio = next(audios, None)

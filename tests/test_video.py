@@ -449,3 +449,39 @@ def test_sink_output_plays_in_headless_chromium(tmp_path: Path) -> None:
     assert state["readyState"] == 4, state
     assert state["duration"] == pytest.approx(2.0, abs=0.05), state
     assert (state["width"], state["height"]) == (322, 242)
+
+
+def test_add_audio_track_muxes_aac_and_keeps_the_video(tmp_path: Path) -> None:
+    """The sound track API for ``video --voice``: AAC next to the copied H.264 stream, the tone's
+    energy survives, and the video frames are the same."""
+    import wave
+
+    import av
+
+    from posecheck.video import add_audio_track
+
+    out = tmp_path / "talk.mp4"
+    with VideoSink(out, fps=25.0) as sink:
+        for image in noisy_frames(50, size=(160, 120)):
+            sink.write(image)
+    rate = 16000
+    tone = (0.3 * 32767 * np.sin(2 * np.pi * 440 * np.arange(2 * rate) / rate)).astype(np.int16)
+    wav = tmp_path / "cues.wav"
+    with wave.open(str(wav), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(tone.tobytes())
+    add_audio_track(out, wav)
+    assert probe(out)["frames"] == 50
+    with av.open(str(out)) as container:
+        assert container.streams.audio[0].codec_context.name == "aac"
+        samples = np.concatenate([f.to_ndarray().ravel() for f in container.decode(audio=0)])
+    assert len(samples) / rate == pytest.approx(2.0, abs=0.15)  # + AAC priming and padding
+    assert float(np.sqrt(np.mean(samples**2))) == pytest.approx(0.3 / np.sqrt(2), rel=0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cues.wav", "talk.mp4"]  # no temp file left
+    silent = tmp_path / "silent.mp4"
+    with VideoSink(silent, fps=25.0) as sink:
+        sink.write(np.zeros((48, 64, 3), np.uint8))
+    with pytest.raises(InputError, match="no audio stream"):
+        add_audio_track(out, silent)
