@@ -104,6 +104,15 @@ class Settings:
         "propped on the hands: hips at most this high above the lower hand, in trunk lengths "
         "(a plank holds them ~0.6 high, a kneeling lunge with hands down ~0.8)",
     )
+    max_planted_hand_reach_ratio: float = _setting(
+        1.25,
+        0.0,
+        4.0,
+        "lying with the chest still low: a prone press-up only while a hand is planted to push, below the "
+        "shoulder and at most this far ahead of it, in upper-arm lengths (elbows on the floor put the wrist "
+        "~0.9 ahead). Arms stretched forward (child's pose 1.6, superman: hands above the shoulders) or "
+        "hands not seen (pigeon) push nothing up; set from the arm's proportions, not fitted",
+    )
     max_lunge_width_ratio: float = _setting(
         0.45,
         0.05,
@@ -179,7 +188,10 @@ class Settings:
         1.0,
         "pelvis_on_floor: background gap between the underside of the thighs and the floor in the "
         "segmentation mask, in thigh lengths, with straight arms. Tuned on the dev photos: cobras "
-        "0.00-0.07 (median 0.03), upward dogs 0.07-0.15",
+        "0.00-0.07 (median 0.03), upward dogs 0.07-0.15. The rendered mannequin on straight arms measures "
+        "0.057 at an 8 cm pelvis lift and 0.071-0.084 at 10 cm, so the limit is a ~9 cm lift. Fitting it "
+        "from the 5 real upward dogs (benchmarks/calibrate.py) is unstable: 96.8% plain but 86.8% "
+        "leave-one-source-out (fold values 0.059-0.070), so it is kept, not fitted",
     )
     max_pelvis_gap_bent_arms_ratio: float = _setting(
         0.15,

@@ -314,7 +314,26 @@ def recognize(body: Body, o: Orientation) -> Match:
     pelvis = pelvis_height(body, o).value
     # No floor line (feet hidden): propped means the hips are at hand level.
     pelvis_low = pelvis < s.min_plank_pelvis_height_ratio if np.isfinite(pelvis) else propped
-    return Match.YES if chest_up or pelvis_low else Match.NOTHING
+    # With the chest still down, only hands planted to push make it the press-up (about to
+    # lift); lying with the arms stretched forward or raised is another pose.
+    return Match.YES if chest_up or (pelvis_low and _hands_planted(body, o)) else Match.NOTHING
+
+
+def _hands_planted(body: Body, o: Orientation) -> bool:
+    """A hand on the floor where it can push the chest up: below the shoulders and at most
+    ``max_planted_hand_reach_ratio`` upper arms ahead of them (towards the head)."""
+    shoulder, hip = body.mid("shoulder", o.near), body.mid("hip", o.near)
+    head_side = np.sign(shoulder[0] - hip[0])
+    arms = [
+        geo.distance(body.point(sided(side, "shoulder")), body.point(sided(side, "elbow"))) for side in SIDES
+    ]
+    upper_arm = float(np.nanmax(arms)) if np.isfinite(arms).any() else NAN
+    for side in SIDES:
+        wrist = body.point(sided(side, "wrist"))
+        reach = geo.ratio(head_side * (wrist[0] - shoulder[0]), upper_arm)
+        if wrist[1] > shoulder[1] and reach <= body.settings.max_planted_hand_reach_ratio:
+            return True
+    return False
 
 
 def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
