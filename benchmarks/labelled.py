@@ -60,7 +60,7 @@ LABEL_CHECKS = (
 PELVIS_LABEL = {"C1": "pass", "C2": "fail"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 # The modules whose code decides the landmarks of a photo: a change in them voids the cache.
-POSE_CODE = ("estimator.py", "turns.py", "landmarks.py", "imageio.py", "pipeline.py")
+POSE_CODE = ("estimator.py", "turns.py", "landmarks.py", "imageio.py")
 _GROUP = re.compile(r"group=([^\s;,]+)")
 
 
