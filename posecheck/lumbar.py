@@ -64,7 +64,7 @@ MASK_THRESHOLD = 0.5
 ARM_MARGIN_RATIO = 0.05
 ARM_SAMPLES_PER_SEGMENT = 12
 
-Problem = Literal["no_mask", "no_outline", "irregular", "arms"]
+Problem = Literal["no_landmarks", "no_mask", "no_outline", "irregular", "arms"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,7 +79,10 @@ class BackCurve:
         deepest: (2,) pixel point of the outline deepest in front of the line.
         foot: (2,) foot of the perpendicular from ``deepest`` on the line.
         outline: (N, 2) pixel points of the back outline (stations where it was found).
-        problem: why nothing was measured, or None.
+        problem: why nothing was measured, or None: ``no_landmarks`` (hips, shoulders or
+            the facing direction not seen), ``no_mask``, ``no_outline`` (the trunk axis is
+            not inside the silhouette, or the outline is not found), ``irregular`` (it does
+            not look like a back), ``arms`` (an arm lies on the lower back).
     """
 
     depth_ratio: float
@@ -234,14 +237,14 @@ def lumbar_hollow(
         arms: pixel polylines (k, 2) of the arms (shoulder, elbow, wrist; NaN where not
             seen).  An arm lying on the lumbar outline hides it (problem ``"arms"``).
     """
-    if mask is None:
-        return _unknown("no_mask")
     hip = np.asarray(hip, dtype=np.float64)
     shoulder = np.asarray(shoulder, dtype=np.float64)
     axis = shoulder - hip
     length = float(np.hypot(axis[0], axis[1]))
     if facing == 0 or not (np.isfinite(length) and length >= 4.0):
-        return _unknown("no_outline")
+        return _unknown("no_landmarks")
+    if mask is None:
+        return _unknown("no_mask")
     up = axis / length
     # The two perpendiculars of the trunk axis; the back is the one pointing against ``facing``.
     back = np.array([up[1], -up[0]])

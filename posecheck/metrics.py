@@ -37,10 +37,17 @@ TORSO_PARTS: tuple[BodyPart, ...] = ("shoulder", "hip", "knee", "ankle")
 
 @dataclass(frozen=True)
 class Measure:
-    """A measured value (NaN when not measurable) and the landmarks it was taken from."""
+    """A measured value (NaN when not measurable) and the landmarks it was taken from.
+
+    ``cue``: when not measurable, the message key saying why (default ``not_visible``).
+    ``drawn``: pixel points of a measure taken on the silhouette rather than between
+    landmarks, for the overlay (`posecheck.results.CheckResult.drawn`).
+    """
 
     value: float
     points: tuple[Landmark, ...] = ()
+    cue: str | None = None
+    drawn: tuple[tuple[float, float], ...] = ()
 
     @property
     def known(self) -> bool:

@@ -30,7 +30,9 @@ ThresholdKind = Literal["max", "min", "max_abs"]
 #   floor_line: an angle or height against the floor line through the toes and the hands;
 #   floor: a height above the floor under the front foot;
 #   ankle_vertical: a horizontal offset from the vertical through the ankle (plumb line);
-#   shoulder: a horizontal offset ahead of the shoulder (hand position).
+#   shoulder: a horizontal offset ahead of the shoulder (hand position);
+#   back_line: a depth behind the line touching the back's outline (hollow back), drawn
+#       from `CheckResult.drawn`.
 Reference = Literal[
     "vertical",
     "horizontal",
@@ -41,6 +43,7 @@ Reference = Literal[
     "floor",
     "ankle_vertical",
     "shoulder",
+    "back_line",
 ]
 
 
@@ -86,6 +89,11 @@ class CheckResult:
         points: landmarks the measurement used, for drawing it: two for a segment
             angle, three for a joint angle (vertex in the middle).
         informative: True for checks that never fail and do not gate the hold timer.
+        required: False for a check whose ``unknown`` does not hold up the verdict while other
+            checks were judged (``hollow_back``: loose clothing may hide the back's outline).
+        drawn: pixel points of a measure taken on the silhouette, for the overlay;
+            ``hollow_back`` gives (upper touch, lower touch, deepest point, its foot on the line).
+        baseline: the person's own neutral the value is relative to (live baseline), or NaN.
         margin: how far the value is inside the pass region, in ``unit`` (negative when
             failing, NaN when unknown); the debouncer uses it for hysteresis.
         reference: how the value was measured (`Reference`): the line it is measured
@@ -103,6 +111,9 @@ class CheckResult:
     informative: bool = False
     margin: float = float("nan")
     reference: Reference = "joint"
+    required: bool = True
+    drawn: tuple[tuple[float, float], ...] = ()
+    baseline: float = float("nan")
 
     @property
     def limit(self) -> str:
@@ -120,6 +131,8 @@ class CheckResult:
         }
         if self.level is not None:
             data["level"] = self.level
+        if math.isfinite(self.baseline):
+            data["baseline"] = round(self.baseline, 3)  # value and limit are relative to it
         return data
 
 
@@ -146,12 +159,14 @@ class Assessment:
     def _gating(self) -> list[CheckResult]:
         """Checks that decide the verdict now: not informative, and not waiting for the other
         camera view while checks of this view were judged (standing posture has side-view and
-        front-view checks; a side-view snapshot is complete without the front ones)."""
+        front-view checks; a side-view snapshot is complete without the front ones), nor an
+        unknown check that is not ``required`` while others were judged."""
         judged = any(c.status != "unknown" for c in self.checks if not c.informative)
         return [
             c
             for c in self.checks
-            if not c.informative and not (judged and c.status == "unknown" and c.cue in VIEW_CUES)
+            if not c.informative
+            and not (judged and c.status == "unknown" and (c.cue in VIEW_CUES or not c.required))
         ]
 
     @property

@@ -67,6 +67,10 @@ class Rule:
         levels: for informative rules, the grades: the first when the value is inside the
             limit, the second otherwise (``("easier", "harder")``); cue ``<id>.<level>``.
         settings: further settings the measure itself reads (besides the limit's).
+        unknown_cues: the keys a not measurable `Measure` may give as its ``cue`` (besides
+            ``not_visible``), checked for texts like the fail cues.
+        required: False when the check's ``unknown`` should not hold up the verdict while the
+            other checks were judged (`CheckResult.required`).
     """
 
     id: str
@@ -80,12 +84,14 @@ class Rule:
     informative: bool = False
     levels: tuple[str, str] | None = None
     settings: tuple[str, ...] = ()
+    unknown_cues: tuple[str, ...] = ()
+    required: bool = True
 
     def cue_keys(self) -> tuple[str, ...]:
         """Every message key this rule may give besides its label."""
         if self.levels is not None:
             return tuple(f"{self.id}.{level}" for level in self.levels)
-        return (f"{self.id}.pass", *self.fail_cues)
+        return (f"{self.id}.pass", *self.fail_cues, *self.unknown_cues)
 
     def evaluate(self, body: m.Body, orientation: m.Orientation) -> CheckResult:
         threshold = self.limit.at(body.settings)
@@ -94,7 +100,14 @@ class Rule:
             return self._result("unknown", float("nan"), threshold, cue)
         measure = self.measure(body, orientation)
         if not measure.known:
-            return self._result("unknown", float("nan"), threshold, "not_visible", points=measure.points)
+            return self._result(
+                "unknown",
+                float("nan"),
+                threshold,
+                measure.cue or "not_visible",
+                points=measure.points,
+                drawn=measure.drawn,
+            )
         value = measure.value
         margin = threshold.margin(value)
         if self.levels is not None:  # informative: a grade, never a failure
@@ -110,7 +123,9 @@ class Rule:
             )
         status: Status = "pass" if margin >= 0 else "fail"
         cue = f"{self.id}.pass" if status == "pass" else self.fail_cue(value)
-        return self._result(status, value, threshold, cue, points=measure.points, margin=margin)
+        return self._result(
+            status, value, threshold, cue, points=measure.points, margin=margin, drawn=measure.drawn
+        )
 
     def _result(
         self,
@@ -122,6 +137,7 @@ class Rule:
         points: tuple[Landmark, ...] = (),
         margin: float = float("nan"),
         level: str | None = None,
+        drawn: tuple[tuple[float, float], ...] = (),
     ) -> CheckResult:
         return CheckResult(
             self.id,
@@ -135,4 +151,6 @@ class Rule:
             informative=self.informative or level is not None,
             margin=margin,
             reference=self.reference,
+            required=self.required,
+            drawn=drawn,
         )

@@ -8,11 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from posecheck.exercises._hollow_back import relative_to_neutral
 from posecheck.landmarks import Pose
 from posecheck.lumbar import back_curve, lumbar_hollow, sample_mask
+from posecheck.results import CheckResult
 from posecheck.synth import body as sb
 from posecheck.synth.body import make_pose
-from posecheck.synth.render import render_sample, render_silhouette
+from posecheck.synth.render import masked_pose, render_sample, render_silhouette
 from posecheck.temporal import BaselineState, NeutralBaseline
 
 TRUNK_PX = 200.0
@@ -116,8 +118,8 @@ def test_the_wrong_facing_measures_the_belly_not_the_back() -> None:
 def test_no_mask_or_no_facing_is_unknown() -> None:
     mask, hip, shoulder = trunk_mask(flat_back_with_hollow(0.05))
     assert lumbar_hollow(None, hip, shoulder, facing=1).problem == "no_mask"
-    assert lumbar_hollow(mask, hip, shoulder, facing=0).problem == "no_outline"
-    assert lumbar_hollow(mask, hip, np.array([np.nan, np.nan]), facing=1).problem == "no_outline"
+    assert lumbar_hollow(mask, hip, shoulder, facing=0).problem == "no_landmarks"
+    assert lumbar_hollow(mask, hip, np.array([np.nan, np.nan]), facing=1).problem == "no_landmarks"
 
 
 def test_a_trunk_axis_outside_the_silhouette_is_unknown() -> None:
@@ -270,3 +272,67 @@ def test_baseline_reset_forgets_the_neutral() -> None:
     assert _feed(baseline, [0.1] * 11).is_set
     baseline.reset()
     assert not baseline.state.is_set and baseline.state.phase == "none"
+
+
+# --- the hollow_back check in the exercises ------------------------------------------------
+
+
+def _overhead(angles: sb.BodyAngles) -> sb.BodyAngles:
+    """Both arms straight up along the trunk line (a backbend lunge with the arms overhead)."""
+    up = sb.ArmAngles(shoulder_flex_deg=175.0)
+    return replace(angles, left_arm=up, right_arm=up)
+
+
+@pytest.mark.parametrize("hollow_m, status", [(0.0, "pass"), (0.05, "fail")])
+def test_a_backbend_lunge_sagging_into_the_back_is_told_to_pull_the_navel_in(
+    hollow_m: float, status: str
+) -> None:
+    """The issue's case: kneeling lunge, arms overhead, trunk 15 deg back (trunk_upright's edge)."""
+    from posecheck.assess import assess
+    from posecheck.config import DEFAULT_SETTINGS
+
+    angles = replace(_overhead(sb.kneeling_lunge("left", trunk_deg=-15.0)), lumbar_hollow_m=hollow_m)
+    result = assess(masked_pose(angles), DEFAULT_SETTINGS)
+    assert result.exercise == "kneeling_lunge"
+    check = result.check("hollow_back")
+    assert check is not None and check.status == status, check
+    assert result.check("trunk_upright").status == "pass"  # type: ignore[union-attr]
+    if status == "fail":
+        assert result.main_cue() == "hollow_back.fail_stretch"
+        assert len(check.drawn) == 4 and not result.all_pass
+    else:
+        assert result.all_pass
+
+
+def test_an_unreadable_back_does_not_hold_up_the_verdict() -> None:
+    """Without a mask hollow_back is unknown with its own cue, and the other checks decide."""
+    from posecheck.assess import assess
+    from posecheck.config import DEFAULT_SETTINGS
+
+    result = assess(make_pose(sb.standing()), DEFAULT_SETTINGS)
+    check = result.check("hollow_back")
+    assert check is not None and (check.status, check.cue) == ("unknown", "hollow_back.no_outline")
+    assert result.all_pass and result.main_cue() == "all_good.standing_posture"
+
+
+def test_after_a_baseline_hollow_back_judges_the_change_from_the_persons_neutral() -> None:
+    from posecheck.assess import assess
+    from posecheck.config import DEFAULT_SETTINGS as S
+
+    def hollow_back(hollow_m: float) -> CheckResult:
+        check = assess(masked_pose(replace(sb.standing(), lumbar_hollow_m=hollow_m)), S).check("hollow_back")
+        assert check is not None and check.status != "unknown"
+        return check
+
+    neutral = hollow_back(0.03).value  # a person whose relaxed back is deeper than the norm
+    assert neutral > S.max_lumbar_depth_ratio
+    same = relative_to_neutral(hollow_back(0.03), neutral, S)
+    assert (
+        same.status == "pass" and same.value == pytest.approx(0.0) and same.cue == "hollow_back.pass_neutral"
+    )
+    assert same.to_dict()["baseline"] == pytest.approx(neutral, abs=1e-3)
+    deeper = relative_to_neutral(hollow_back(0.03 + 0.03 / 1.5 + 0.02), neutral, S)
+    assert deeper.value > S.max_lumbar_change_ratio and deeper.status == "fail"
+    assert deeper.cue == "hollow_back.fail_neutral"
+    flatter = relative_to_neutral(hollow_back(0.0), neutral, S)
+    assert flatter.value < 0 and flatter.status == "pass"

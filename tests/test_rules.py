@@ -192,7 +192,10 @@ def test_lunge_front_side_is_the_leg_in_front(exercise: str, front: Side, facing
     assert result.exercise == exercise
     assert result.view == "side"
     assert result.front_side == front
-    assert all(c.status == "pass" for c in result.checks), [(c.id, c.status, c.value) for c in result.checks]
+    # hollow_back (not required) needs a segmentation mask, which make_pose has not
+    assert all(c.status == "pass" for c in result.checks if c.required), [
+        (c.id, c.status, c.value) for c in result.checks
+    ]
 
 
 # ============================================================================ standing posture
@@ -919,7 +922,8 @@ def check_sane(result: Assessment) -> None:
         assert math.isfinite(c.value) or math.isnan(c.value), (c.id, c.value)
         assert (c.status == "unknown") == math.isnan(c.value), (c.id, c.status, c.value)
         if c.status == "unknown":
-            assert c.cue in ("not_visible", "turn_sideways", "face_camera")
+            own = EXERCISES[result.exercise].rule(c.id).unknown_cues if result.exercise else ()
+            assert c.cue in ("not_visible", "turn_sideways", "face_camera", *own)
         result.to_dict()  # serialisable without raising
 
 

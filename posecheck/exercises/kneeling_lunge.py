@@ -10,6 +10,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from posecheck.exercises import Exercise
+from posecheck.exercises._hollow_back import HOLLOW_BACK_LUNGE, hollow_examples
+from posecheck.exercises._hollow_back import MESSAGES as HOLLOW_BACK_MESSAGES
 from posecheck.exercises._lunge import (
     FRONT_KNEE_OVER_ANKLE,
     HIP_EXTENSION,
@@ -75,6 +77,7 @@ def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
             s,
         ),
         "rear_knee_on_floor": (kneeling(knee - 0.08), kneeling(knee + 0.08)),
+        "hollow_back": hollow_examples(kneeling_lunge("left"), s.max_lunge_lumbar_depth_ratio),
     }
 
 
@@ -82,12 +85,19 @@ EXERCISE = Exercise(
     id="kneeling_lunge",
     cli_name="kneeling-lunge",
     description="kneeling lunge (schuttershouding): one knee on the floor, the other leg a step forward",
-    checks=(FRONT_KNEE_OVER_ANKLE, REAR_KNEE_ON_FLOOR, HIP_EXTENSION, TRUNK_UPRIGHT),
+    checks=(FRONT_KNEE_OVER_ANKLE, REAR_KNEE_ON_FLOOR, HIP_EXTENSION, TRUNK_UPRIGHT, HOLLOW_BACK_LUNGE),
     recognize=lambda body, o: lunge(body, o, kneeling=True),
     priority=10,
     # The two things the seed text insists on (hip extension, no hollow back) lead.
-    cue_order=("trunk_upright", "hip_extension", "rear_knee_on_floor", "front_knee_over_ankle"),
-    messages={**LUNGE_MESSAGES, **MESSAGES},
+    # hollow_back right after hip extension: the seed text's second point while stretching.
+    cue_order=(
+        "trunk_upright",
+        "hip_extension",
+        "hollow_back",
+        "rear_knee_on_floor",
+        "front_knee_over_ankle",
+    ),
+    messages={**LUNGE_MESSAGES, **HOLLOW_BACK_MESSAGES, **MESSAGES},
     examples=examples,
     has_front_leg=True,
 )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from posecheck.exercises import Exercise
+from posecheck.exercises._hollow_back import HOLLOW_BACK_LUNGE, hollow_examples
+from posecheck.exercises._hollow_back import MESSAGES as HOLLOW_BACK_MESSAGES
 from posecheck.exercises._lunge import (
     FRONT_KNEE_OVER_ANKLE,
     HIP_EXTENSION,
@@ -64,18 +66,23 @@ def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
 
     shared = lunge_examples(lunge, s)
     knee = s.min_rear_knee_angle_deg
-    return {**shared, "rear_leg_straight": (rear_knee(knee + 4), rear_knee(knee - 4))}
+    return {
+        **shared,
+        "rear_leg_straight": (rear_knee(knee + 4), rear_knee(knee - 4)),
+        "hollow_back": hollow_examples(standing_lunge("left"), s.max_lunge_lumbar_depth_ratio),
+    }
 
 
 EXERCISE = Exercise(
     id="standing_lunge",
     cli_name="standing-lunge",
     description="standing lunge: one leg forward, the rear leg straight and far back",
-    checks=(FRONT_KNEE_OVER_ANKLE, REAR_LEG_STRAIGHT, HIP_EXTENSION, TRUNK_UPRIGHT),
+    checks=(FRONT_KNEE_OVER_ANKLE, REAR_LEG_STRAIGHT, HIP_EXTENSION, TRUNK_UPRIGHT, HOLLOW_BACK_LUNGE),
     recognize=lambda body, o: lunge(body, o, kneeling=False),
     priority=20,
-    cue_order=("trunk_upright", "hip_extension", "front_knee_over_ankle", "rear_leg_straight"),
-    messages={**LUNGE_MESSAGES, **MESSAGES},
+    # hollow_back right after hip extension: the seed text's second point while stretching.
+    cue_order=("trunk_upright", "hip_extension", "hollow_back", "front_knee_over_ankle", "rear_leg_straight"),
+    messages={**LUNGE_MESSAGES, **HOLLOW_BACK_MESSAGES, **MESSAGES},
     examples=examples,
     has_front_leg=True,
     cues={"hip_extension.fail": "hip_extension.fail_standing"},

@@ -11,6 +11,8 @@ import numpy as np
 from posecheck import geometry as geo
 from posecheck import metrics as m
 from posecheck.exercises import Exercise, Match
+from posecheck.exercises._hollow_back import HOLLOW_BACK_STANDING, hollow_examples
+from posecheck.exercises._hollow_back import MESSAGES as HOLLOW_BACK_MESSAGES
 from posecheck.landmarks import SIDES, BodyPart, other_side, sided
 from posecheck.messages import Texts
 from posecheck.metrics import NAN, Body, Measure, Orientation, leg_length
@@ -209,6 +211,7 @@ def examples(s: Settings) -> dict[str, tuple[Pose, Pose]]:
         ),
         "shoulders_level": (rolled(shoulders=level - 2), rolled(shoulders=level + 2)),
         "hips_level": (rolled(hips=level - 2), rolled(hips=level + 2)),
+        "hollow_back": hollow_examples(standing(), s.max_lumbar_depth_ratio),
     }
 
 
@@ -216,10 +219,18 @@ EXERCISE = Exercise(
     id="standing_posture",
     cli_name="standing-posture",
     description="standing posture: forward head, plumb line and knees from the side; level shoulders and hips from the front",
-    checks=(FORWARD_HEAD, PLUMB_LINE, KNEE_HYPEREXTENSION, SHOULDERS_LEVEL, HIPS_LEVEL),
+    checks=(HOLLOW_BACK_STANDING, FORWARD_HEAD, PLUMB_LINE, KNEE_HYPEREXTENSION, SHOULDERS_LEVEL, HIPS_LEVEL),
     recognize=recognize,
     priority=40,
-    cue_order=("plumb_line", "forward_head", "knee_hyperextension", "shoulders_level", "hips_level"),
-    messages=MESSAGES,
+    # A hollow back (anterior pelvic tilt) is what the seed text says to watch standing.
+    cue_order=(
+        "hollow_back",
+        "plumb_line",
+        "forward_head",
+        "knee_hyperextension",
+        "shoulders_level",
+        "hips_level",
+    ),
+    messages={**HOLLOW_BACK_MESSAGES, **MESSAGES},
     examples=examples,
 )
