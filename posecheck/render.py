@@ -426,14 +426,20 @@ class OverlayRenderer:
         layout = _layout(width, height)
 
         if pose is not None:
-            xy = self._to_canvas(pose, width, height)
+            xy = self._to_canvas(pose.xy, pose.image_size, width, height)
             visibility = pose.visibility
             if assessment.unseen:  # drawn as hidden: the checks ignored them too
                 visibility = visibility.copy()
                 visibility[list(assessment.unseen)] = 0.0
             self._draw_skeleton(canvas, xy, visibility, layout)
             for check in assessment.checks:
-                self._draw_measurement(canvas, check, xy, visibility, layout)
+                if check.reference == "back_line":
+                    drawn = np.array(check.drawn, dtype=np.float64).reshape(-1, 2)
+                    self._draw_back_line(
+                        canvas, check, self._to_canvas(drawn, pose.image_size, width, height), layout
+                    )
+                else:
+                    self._draw_measurement(canvas, check, xy, visibility, layout)
 
         boxes_bottom = 0
         # Without an exercise or checks the panel would only repeat the cue banner.
@@ -456,10 +462,13 @@ class OverlayRenderer:
 
     # ----------------------------------------------------------------- coordinates
 
-    def _to_canvas(self, pose: Pose, width: int, height: int) -> np.ndarray:
-        """Landmarks in canvas pixels: rescaled to the frame, flipped when mirrored."""
-        xy = pose.xy.copy()
-        pose_width, pose_height = pose.image_size
+    def _to_canvas(
+        self, points: np.ndarray, pose_size: tuple[int, int], width: int, height: int
+    ) -> np.ndarray:
+        """Pose pixels (landmarks, drawn points) in canvas pixels: rescaled to the frame,
+        flipped when mirrored."""
+        xy = points.copy()
+        pose_width, pose_height = pose_size
         if (pose_width, pose_height) != (width, height):
             xy *= np.array([width / pose_width, height / pose_height])
         if self.mirror:
@@ -495,6 +504,44 @@ class OverlayRenderer:
                 cv2.circle(canvas, centre, layout.dot, (255, 255, 255), ring, cv2.LINE_AA)
 
     # ----------------------------------------------------------------- measurements
+
+    def _draw_back_line(
+        self, canvas: np.ndarray, check: CheckResult, points: np.ndarray, layout: _Layout
+    ) -> None:
+        """``hollow_back``: the dashed line touching the back at the thoracic and sacral curves,
+        the depth of the hollow behind it as a solid bar, and its value beside the bar."""
+        if check.status == "unknown" or len(points) != 4 or not np.isfinite(points).all():
+            return
+        upper, lower, deepest, foot = points
+        bgr = _bgr(STATUS_RGB.get(check.status, STATUS_RGB["unknown"]))
+        overhang = 0.12 * (upper - lower)
+        _dashed_line(
+            canvas,
+            lower - overhang,
+            upper + overhang,
+            bgr,
+            thickness=max(1, layout.arc - 1),
+            dash=layout.px(5, 3),
+        )
+        for touch in (upper, lower):
+            cv2.circle(canvas, _pt(touch), layout.dot, bgr, -1, cv2.LINE_AA)
+        cv2.line(canvas, _pt(deepest), _pt(foot), bgr, layout.arc, cv2.LINE_AA)
+        cv2.circle(canvas, _pt(deepest), layout.dot, bgr, -1, cv2.LINE_AA)
+        label = f"{check.value:+.2f}" if math.isfinite(check.baseline) else _format_value(check)
+        text_rgb = STATUS_TEXT_RGB.get(check.status, STATUS_TEXT_RGB["unknown"])
+        sprite = _sprite(label, layout.value_size, text_rgb, True, layout.px(2.2, 1))
+        # Beside the bar, on the far side of the line (away from the body).
+        along = upper - lower
+        outward = _unit(foot - deepest)
+        if outward is None:  # no hollow: the bar has no length, the normal of the line stands in
+            outward = _unit(np.array([-along[1], along[0]]))
+        if outward is None:
+            return
+        ink_h, ink_w = sprite.keep.shape
+        centre = foot + outward * (0.5 * (ink_w * abs(outward[0]) + ink_h * abs(outward[1])) + layout.px(6))
+        x = int(np.clip(centre[0] - ink_w / 2, 0, canvas.shape[1] - ink_w)) - sprite.dx
+        y = int(np.clip(centre[1] - ink_h / 2, 0, canvas.shape[0] - ink_h)) - sprite.dy
+        _blit(canvas, sprite, x, y)
 
     def _draw_measurement(
         self, canvas: np.ndarray, check: CheckResult, xy: np.ndarray, vis: np.ndarray, layout: _Layout
