@@ -5,6 +5,7 @@ category N stay out.  Synthetic poses (forward kinematics), a case on each side 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -12,7 +13,15 @@ import pytest
 from posecheck.assess import assess
 from posecheck.config import Settings
 from posecheck.landmarks import SIDES, Side, other_side, sided
-from posecheck.synth.body import BodyShape, forward_kinematics, kneeling_lunge, make_pose, standing_lunge
+from posecheck.synth.body import (
+    ArmAngles,
+    BodyAngles,
+    BodyShape,
+    forward_kinematics,
+    kneeling_lunge,
+    make_pose,
+    standing_lunge,
+)
 
 S = Settings()
 SHAPE = BodyShape()
@@ -77,3 +86,24 @@ def test_a_standing_lunge_with_a_bent_rear_leg_is_no_kneeling_lunge(
     straight = result.check("rear_leg_straight")
     assert straight is not None and straight.status == "fail"
     assert straight.value == pytest.approx(180.0 - rear_knee_flex_deg, abs=1.0)
+
+
+ARMS = {
+    "overhead": ArmAngles(shoulder_flex_deg=175.0, elbow_flex_deg=5.0),
+    "hands_on_hips": ArmAngles(shoulder_flex_deg=-30.0, elbow_flex_deg=110.0),
+    "behind_the_back": ArmAngles(shoulder_flex_deg=-40.0, elbow_flex_deg=20.0),
+}
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
+@pytest.mark.parametrize("trunk_deg", [0.0, 40.0])
+@pytest.mark.parametrize("arms", ARMS)
+@pytest.mark.parametrize("preset", [kneeling_lunge, standing_lunge], ids=["kneeling", "standing"])
+def test_the_arms_do_not_change_the_lunge(
+    preset: Callable[..., BodyAngles], arms: str, trunk_deg: float, front: Side, facing: str
+) -> None:
+    angles = replace(preset(front, trunk_deg=trunk_deg), left_arm=ARMS[arms], right_arm=ARMS[arms])
+    result = assess(make_pose(angles, facing=facing), S)  # type: ignore[arg-type]
+    assert result.exercise == preset.__name__
+    assert result.front_side == front
