@@ -25,7 +25,6 @@ faces, so the figures should barely move (a check on how well they carry over to
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 import time
@@ -35,7 +34,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.labelled import (
-    DEFAULT_CACHE,
     EXPECTED,
     FITTED,
     Outcome,
@@ -45,6 +43,7 @@ from benchmarks.labelled import (
     exercise_right,
     fold_settings,
     judge,
+    labelled_arguments,
     load_rows,
     score,
     sweep,
@@ -80,13 +79,7 @@ def _figure(value: float, count: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path, help="folder with labels.csv and photos/")
-    parser.add_argument("--config", help="settings TOML to evaluate instead of the defaults")
-    parser.add_argument("--model", default="full")
-    parser.add_argument(
-        "--cache", type=Path, default=DEFAULT_CACHE, help="folder for the cached model output"
-    )
+    parser = labelled_arguments(__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list every disagreement")
     parser.add_argument("--no-cv", action="store_true", help="plain figures only")
     parser.add_argument("--mirror", action="store_true", help="flip every photo left-right first")

@@ -23,7 +23,6 @@ settings file for ``accuracy.py --config``.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from pathlib import Path
@@ -31,11 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.labelled import (
-    DEFAULT_CACHE,
     FITTED,
     cached_poses,
     cross_validate,
     judge,
+    labelled_arguments,
     load_rows,
     score,
     sweep,
@@ -44,13 +43,7 @@ from posecheck.config import load_settings
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path, help="folder with labels.csv and photos/")
-    parser.add_argument("--config", help="settings TOML to start from instead of the defaults")
-    parser.add_argument("--model", default="full")
-    parser.add_argument(
-        "--cache", type=Path, default=DEFAULT_CACHE, help="folder for the cached model output"
-    )
+    parser = labelled_arguments(__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="fit only these settings")
     parser.add_argument("--toml", type=Path, help="write the fitted values to this settings file")
     args = parser.parse_args()

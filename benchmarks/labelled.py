@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import dataclasses
 import hashlib
@@ -102,6 +103,18 @@ def with_sources(rows: Sequence[Row]) -> list[Row]:
     """Each row with its source: its ``group=`` (one person or one video, in whichever repos it
     occurs) where the note names one, otherwise its repo (unknown people from one collection)."""
     return [replace(row, source=f"group={row.group}" if row.group else row.repo) for row in rows]
+
+
+def labelled_arguments(description: str) -> argparse.ArgumentParser:
+    """The command line both scripts share: the data folder, settings, model and cache."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("data", type=Path, help="folder with labels.csv and photos/")
+    parser.add_argument("--config", help="settings TOML to use instead of the defaults")
+    parser.add_argument("--model", default="full")
+    parser.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help="folder for the cached model output"
+    )
+    return parser
 
 
 # --- the model output, cached per photo ---------------------------------------------------------
