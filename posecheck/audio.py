@@ -349,6 +349,7 @@ class Voice:
         self._origin: float | None = None  # session time of the first frame: track time 0
         self._clock: tuple[float, float] | None = None  # (session time, monotonic) of the last frame
         self._inbox: deque[Utterance] = deque()
+        self._scheduling = False  # the worker holds utterances taken from the inbox
         self._wake = threading.Condition()
         self._closed = False
         self._worker: threading.Thread | None = None
@@ -379,6 +380,10 @@ class Voice:
         with self._wake:
             self._inbox.extend(utterances)
             self._wake.notify()
+
+    def idle_at(self, t: float) -> bool:
+        """True when everything queued has been said by session time ``t``."""
+        return not (self._inbox or self._scheduling or self.queue.pending) and self.queue.free_at <= t
 
     @property
     def session_s(self) -> float:
@@ -454,9 +459,12 @@ class Voice:
                     self._wake.wait(timeout=0.02)
                 new = list(self._inbox)
                 self._inbox.clear()
+                self._scheduling = True
                 closed = self._closed
             try:
-                self._start(self.queue.update(new, self._now()))
+                self.queue.push(new)
+                self._scheduling = False
+                self._start(self.queue.update((), self._now()))
                 if closed:
                     self._start(self.queue.drain())
                     return

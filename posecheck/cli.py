@@ -16,7 +16,7 @@ from typing import NoReturn
 from posecheck import NATIVE_LOGS_ENV, __version__
 from posecheck.errors import PosecheckError
 
-COMMANDS = ("photo", "video", "live", "models", "history")
+COMMANDS = ("photo", "video", "live", "routine", "models", "history")
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

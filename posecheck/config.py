@@ -472,6 +472,7 @@ def load_settings(path: str | Path | None) -> Settings:
         raise UsageError(f"cannot read config file {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"config file {path} is not valid TOML: {error}") from None
+    data.pop("routine", None)  # the routine's steps: posecheck.commands.routine.load_steps
     thresholds = data.pop("thresholds", {})
     if not isinstance(thresholds, dict):
         raise UsageError(f"{path}: 'thresholds' must be a table: write [thresholds] above the settings")

@@ -103,6 +103,8 @@ MESSAGES: dict[str, Texts] = {
     },
     "routine.side.left": {"en": "left leg in front", "nl": "linkerbeen voor"},
     "routine.side.right": {"en": "right leg in front", "nl": "rechterbeen voor"},
+    "routine.wrong_side.left": {"en": "Put your left leg in front.", "nl": "Zet je linkerbeen voor."},
+    "routine.wrong_side.right": {"en": "Put your right leg in front.", "nl": "Zet je rechterbeen voor."},
     "routine.get_ready": {"en": "Get ready.", "nl": "Maak je klaar."},
     "routine.hold_goal": {
         "en": "Hold {n} seconds in good form",
@@ -114,10 +116,11 @@ MESSAGES: dict[str, Texts] = {
     "routine.next": {"en": "Rest. Next: {exercise}.", "nl": "Rust. Hierna: {exercise}."},
     "routine.skip": {"en": "n: next step", "nl": "n: volgende stap"},
     "routine.finished": {"en": "Routine done. Well done.", "nl": "Routine klaar. Goed gedaan."},
-    "routine.summary_hold": {
+    "routine.summary_side": {
         "en": "{exercise}, {side}: {n} seconds.",
         "nl": "{exercise}, {side}: {n} seconden.",
     },
+    "routine.summary_hold": {"en": "{exercise}: {n} seconds.", "nl": "{exercise}: {n} seconden."},
     "routine.summary_reps": {
         "en": "{exercise}: {n} repetitions.",
         "nl": "{exercise}: {n} herhalingen.",

@@ -66,7 +66,8 @@ class Utterance:
     def words(self, lang: Lang) -> str:
         """The sentence to say in ``lang``."""
         values = {name: text(v, lang) if isinstance(v, str) else v for name, v in self.args}
-        return text(self.key, lang).format(**values) if values else text(self.key, lang)
+        words = text(self.key, lang).format(**values) if values else text(self.key, lang)
+        return words[:1].upper() + words[1:]
 
 
 def is_correction(cue: str | None) -> bool:
@@ -256,9 +257,10 @@ class SpeechQueue:
             if not waiting:
                 continue
             best = max(waiting, key=lambda u: (u.priority, -u.t))
+            # free_at before remove: another thread asking "idle?" never sees neither
+            self.free_at = at + self.duration_of(best) + self.gap_s
             self.pending.remove(best)
             started.append((best, at))
-            self.free_at = at + self.duration_of(best) + self.gap_s
         return started
 
     def drain(self) -> list[tuple[Utterance, float]]:

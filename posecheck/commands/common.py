@@ -15,14 +15,15 @@ from posecheck.exercises import exercise_choices
 from posecheck.messages import LANGS
 
 
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by ``video`` and ``live``."""
-    parser.add_argument(
-        "--exercise",
-        choices=exercise_choices(),
-        default="auto",
-        help="exercise to judge; auto recognises it (default: auto)",
-    )
+def add_common_arguments(parser: argparse.ArgumentParser, *, exercise: bool = True) -> None:
+    """Options shared by ``video``, ``live`` and (without ``--exercise``) ``routine``."""
+    if exercise:
+        parser.add_argument(
+            "--exercise",
+            choices=exercise_choices(),
+            default="auto",
+            help="exercise to judge; auto recognises it (default: auto)",
+        )
     parser.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default: en)")
     parser.add_argument(
         "--model", default="full", help="pose model: lite, full (bundled), heavy or a .task file"

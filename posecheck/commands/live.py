@@ -19,8 +19,9 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from posecheck.commands.common import (
     add_common_arguments,
@@ -46,10 +47,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
             "s snapshot, m mirror, e next exercise, l language, v voice on/off."
         ),
     )
+    add_common_arguments(parser)
+    add_session_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def add_session_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a session in front of a camera (``live`` and ``routine``)."""
     parser.add_argument(
         "--camera", default="0", metavar="0|PATH", help="camera index or a video file (default: 0)"
     )
-    add_common_arguments(parser)
     parser.add_argument("--record", metavar="OUT.mp4", help="record the annotated stream")
     parser.add_argument(
         "--report", metavar="OUT.json|.csv|.html", help="write a report when the session ends"
@@ -57,12 +64,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument(
         "--no-window", action="store_true", help="run without a window (end with Ctrl-C: exit 0, full report)"
     )
-    add_voice_arguments(parser, live=True)
     parser.add_argument("--mirror", action="store_true", help="show the picture as a mirror")
     parser.add_argument(
         "--snapshot-dir", metavar="DIR", default=".", help="where the s key saves snapshots (default: .)"
     )
-    parser.set_defaults(run=run)
+    add_voice_arguments(parser, live=True)
 
 
 def _status(key: str, lang: str) -> str:
@@ -204,7 +210,30 @@ def _check_display() -> None:
         )
 
 
+class SessionHooks(Protocol):
+    """What a guided session (``routine``) adds to the live loop."""
+
+    finished: bool
+
+    def on_analysis(self, analysis: Any) -> Any: ...
+
+    def tags(self) -> list[str]: ...
+
+    def extra(self) -> dict[str, Any]: ...
+
+
 def run(args: argparse.Namespace) -> int:
+    return run_session(args, "live")
+
+
+def run_session(
+    args: argparse.Namespace,
+    command: str,
+    make_hooks: Callable[[Any, Any, Any, Any, Any], SessionHooks] | None = None,
+) -> int:
+    """A session in front of a camera: ``live``, or with ``make_hooks(analyzer, outputs,
+    voice, stop, settings)`` a guided one (``routine``) that owns the voice and the overlay's
+    status line and ends the session by setting ``stop`` when it is finished."""
     from posecheck.audio import open_voice
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
@@ -218,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
 
     release_big_buffers()  # a session may last an hour: keep its memory flat
     settings = load_settings(args.config)
-    exercise = exercise_id(args.exercise)
+    exercise = exercise_id(getattr(args, "exercise", "auto"))
     is_file = not str(args.camera).strip().isdigit()
     check_distinct_paths(args.camera if is_file else None, args.record, args.report, args.audio_out)
     snapshot_dir = Path(args.snapshot_dir)
@@ -235,6 +264,7 @@ def run(args: argparse.Namespace) -> int:
         tally = SessionTally(source=str(args.camera))
         window = None
         voice = None
+        hooks: SessionHooks | None = None
         ended, complete, frames = "error", False, 0
         try:
             with PoseEstimator(model=args.model, mode="video") as estimator:
@@ -254,8 +284,13 @@ def run(args: argparse.Namespace) -> int:
                 voice = open_voice(
                     args.lang, settings, speak=args.voice, audio_out=args.audio_out, realtime=True
                 )
-                outputs.voice = voice
-                outputs.tags = lambda: tags(analyzer, outputs)
+                if make_hooks is None:
+                    outputs.voice = voice
+                    outputs.tags = lambda: tags(analyzer, outputs)
+                else:
+                    hooks = make_hooks(analyzer, outputs, voice, stop, settings)
+                    outputs.on_analysis = hooks.on_analysis
+                    outputs.tags = hooks.tags
                 if not args.no_window:
                     window = Window(analyzer, outputs, snapshot_dir, str(args.camera))
                 result = run_live(
@@ -270,10 +305,14 @@ def run(args: argparse.Namespace) -> int:
                 if ended == "interrupted" and args.no_window and stop.signum == signal.SIGINT:
                     # Ctrl-C is how a --no-window session is ended: a normal end.
                     ended, complete = "quit", True
+                if hooks is not None and hooks.finished and stop.signum is None:
+                    ended, complete = "finished", True  # the routine ended the session itself
                 report.extra["live"] = result.live_figures()
         finally:
             if window is not None:
                 window.close()
+            if hooks is not None:
+                report.extra[command] = hooks.extra()
             if voice is not None:
                 voice.close()
                 report.extra["voice"] = voice.log.to_dict()
@@ -285,7 +324,7 @@ def run(args: argparse.Namespace) -> int:
             finish(report, report_file, ended, complete)
         if sink is not None:
             sink.raise_error()  # a write that failed only while finishing the file
-    stored = save_history(args, report if report_file is not None else tally, "live", complete)
+    stored = save_history(args, report if report_file is not None else tally, command, complete)
     figures = report.extra.get("live", {})
     latency = figures.get("latency_ms", {})
     print(
