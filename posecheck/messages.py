@@ -49,6 +49,16 @@ MESSAGES: dict[str, Texts] = {
     },
     "window.snapshot": {"en": "Snapshot saved", "nl": "Momentopname opgeslagen"},
     "window.voice_on": {"en": "voice on (v)", "nl": "stem aan (v)"},
+    # The live baseline of hollow_back (key b, --baseline)
+    "window.baseline_recording": {
+        "en": "Baseline: stand relaxed, sideways to the camera - {seconds} s",
+        "nl": "Nulmeting: sta ontspannen, zijwaarts naar de camera - {seconds} s",
+    },
+    "window.baseline_set": {"en": "own neutral {value} (b)", "nl": "eigen nulstand {value} (b)"},
+    "window.baseline_failed": {
+        "en": "baseline failed: stand sideways, back in view, press b",
+        "nl": "nulmeting mislukt: sta zijwaarts, rug in beeld, druk b",
+    },
     "window.voice_off": {"en": "voice off (v)", "nl": "stem uit (v)"},
     "window.exercise": {"en": "exercise: {name} (e)", "nl": "oefening: {name} (e)"},
     "auto": {"en": "auto", "nl": "automatisch"},

@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -37,7 +37,16 @@ from posecheck.config import DEFAULT_SETTINGS
 from posecheck.landmarks import Pose
 from posecheck.mismatch import clearly_other, mismatch_note
 from posecheck.results import Assessment
-from posecheck.temporal import CueSelector, HoldState, HoldTimer, PoseSmoother, StableLabel, VerdictStabilizer
+from posecheck.temporal import (
+    BaselineState,
+    CueSelector,
+    HoldState,
+    HoldTimer,
+    NeutralBaseline,
+    PoseSmoother,
+    StableLabel,
+    VerdictStabilizer,
+)
 from posecheck.video import Frame, FrameSource
 
 log = logging.getLogger(__name__)
@@ -68,6 +77,7 @@ class Analysis:
     cue_key: str | None
     verdict_at: float = field(default_factory=time.monotonic)
     status_line: str | None = None  # a line shown prominently (e.g. the routine's step and countdown)
+    baseline: BaselineState = field(default_factory=BaselineState)  # the person's own neutral (live)
 
     @property
     def latency_s(self) -> float:
@@ -112,6 +122,14 @@ class FrameAnalyzer:
         self.settings = settings
         self._exercise = exercise
         self.reset()
+        s = settings or DEFAULT_SETTINGS
+        self.baseline = NeutralBaseline(s.baseline_duration_s, s.min_baseline_valid_fraction)
+        """The person's own neutral hollow_back (`start_baseline`); kept for the session."""
+
+    def start_baseline(self) -> None:
+        """Record the person standing relaxed (key b, ``--baseline``); from then on hollow_back
+        reports the change from that neutral."""
+        self.baseline.start()
 
     def reset(self) -> None:
         """Forget everything seen (new session)."""
@@ -164,10 +182,26 @@ class FrameAnalyzer:
         else:
             pose = self.smoother.update(raw, t)
         assessment = self._steady_labels(self._assess(pose, self.settings, self._exercise), pose, t)
+        assessment, baseline = self._own_neutral(assessment, pose, t)
         assessment = self.verdicts.update(assessment, t)
         cue = self.cues.update(assessment.main_cue(), t)
         hold = self.hold_timer.update(assessment.all_pass, assessment.front_side, t)
-        return Analysis(frame, pose, assessment, hold, cue)
+        return Analysis(frame, pose, assessment, hold, cue, baseline=baseline)
+
+    def _own_neutral(
+        self, assessment: Assessment, pose: Pose | None, t: float
+    ) -> tuple[Assessment, BaselineState]:
+        """Feed the baseline while it records; once set, hollow_back is judged against it."""
+        from posecheck.exercises._hollow_back import neutral_sample, relative_to_neutral
+
+        settings = self.settings or DEFAULT_SETTINGS
+        if self.baseline.recording:
+            self.baseline.update(neutral_sample(pose, settings), t)
+        state = self.baseline.state
+        if state.is_set:
+            checks = tuple(relative_to_neutral(c, state.value, settings) for c in assessment.checks)
+            assessment = replace(assessment, checks=checks)
+        return assessment, state
 
     def _steady_labels(self, assessment: Assessment, pose: Pose | None, t: float) -> Assessment:
         """Exercise, front side and view change only on a sustained change (`StableLabel`);
@@ -239,15 +273,30 @@ class Outputs:
             self.report_file.maybe_flush(self.report)
 
     def draw(self, analysis: Analysis, status_line: str | None = None) -> np.ndarray:
+        baseline_line, baseline_tags = self._baseline_words(analysis.baseline)
         return self.renderer.draw(
             analysis.frame.image,
             analysis.pose,
             analysis.assessment,
             hold=analysis.hold,
             cue_key=analysis.cue_key,
-            status_line=status_line or analysis.status_line,
-            tags=self.tags() if self.tags is not None else (),
+            status_line=status_line or analysis.status_line or baseline_line,
+            tags=[*(self.tags() if self.tags is not None else ()), *baseline_tags],
         )
+
+    def _baseline_words(self, state: BaselineState) -> tuple[str | None, list[str]]:
+        """The live baseline on the overlay: a status line while recording, then a tag."""
+        from posecheck.messages import Lang, text
+
+        lang = cast("Lang", self.lang)
+        if state.phase == "recording":
+            left = max(state.duration_s - state.recorded_s, 0.0)
+            return text("window.baseline_recording", lang).format(seconds=f"{left:.0f}"), []
+        if state.phase == "failed":
+            return None, [text("window.baseline_failed", lang)]
+        if state.is_set:
+            return None, [text("window.baseline_set", lang).format(value=f"{state.value:.2f}")]
+        return None, []
 
     def consume(self, analysis: Analysis) -> None:
         """The video mode's last stage: report, overlay, MP4."""

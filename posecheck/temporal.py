@@ -658,6 +658,11 @@ class NeutralBaseline:
     def state(self) -> BaselineState:
         return self._state
 
+    @property
+    def recording(self) -> bool:
+        """True from `start` until the recording is over: feed it values then."""
+        return self._wanted
+
     def start(self) -> None:
         """Record a new neutral, from the next frame on."""
         self._wanted = True

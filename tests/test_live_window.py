@@ -90,6 +90,13 @@ def test_keys_pause_mirror_language_exercise(tmp_path: Path) -> None:
     assert len(gui.shown) >= 2  # the paused frame is re-shown with its status line
 
 
+def test_key_b_records_the_own_neutral(tmp_path: Path) -> None:
+    window, _, analyzer, outputs = make_window(tmp_path, "b")
+    assert not analyzer.baseline.recording
+    assert window.show(*analysed(analyzer, outputs))  # b
+    assert analyzer.baseline.recording
+
+
 @pytest.mark.parametrize("key", ["q", "\x1b"])
 def test_quit_keys(tmp_path: Path, key: str) -> None:
     window, _, analyzer, outputs = make_window(tmp_path, key)

@@ -336,3 +336,55 @@ def test_after_a_baseline_hollow_back_judges_the_change_from_the_persons_neutral
     assert deeper.cue == "hollow_back.fail_neutral"
     flatter = relative_to_neutral(hollow_back(0.0), neutral, S)
     assert flatter.value < 0 and flatter.status == "pass"
+
+
+def test_live_baseline_then_hollow_back_reports_the_change_from_the_own_neutral() -> None:
+    """Frame sequence through `FrameAnalyzer.judge`: 3 s standing relaxed after ``b``, then
+    the person sags deeper; the overlay says what happens (both languages)."""
+    from posecheck.config import DEFAULT_SETTINGS as S
+    from posecheck.pipeline import FrameAnalyzer, Outputs
+    from posecheck.render import OverlayRenderer
+    from posecheck.video import Frame
+
+    relaxed = masked_pose(replace(sb.standing(), lumbar_hollow_m=0.03))
+    sagging = masked_pose(replace(sb.standing(), lumbar_hollow_m=0.03 + 0.05))
+    image = np.zeros((480, 640, 3), np.uint8)
+    analyzer = FrameAnalyzer(estimator=None, settings=S)  # type: ignore[arg-type]
+    outputs = Outputs(renderer=OverlayRenderer("nl"), lang="nl")
+
+    def judge(pose: Pose, t: float):  # type: ignore[no-untyped-def]
+        return analyzer.judge(Frame(image, t, round(t * 10)), pose.replace(timestamp_s=t))
+
+    for i in range(10):  # the exercise label settles first
+        first = judge(relaxed, i / 10)
+    check = first.assessment.check("hollow_back")
+    assert check is not None and check.status == "fail"  # deeper than the published norm
+    assert first.baseline.phase == "none"
+    analyzer.start_baseline()
+    t = 1.0
+    while t < 1.0 + S.baseline_duration_s - 0.05:
+        analysis = judge(relaxed, t)
+        assert analysis.baseline.phase == "recording"
+        t += 0.1
+    assert "Nulmeting" in (outputs._baseline_words(analysis.baseline)[0] or "")
+    t += 0.1
+    analysis = judge(relaxed, t)
+    assert analysis.baseline.phase == "set"
+    assert analysis.baseline.value == pytest.approx(check.value, abs=0.005)
+    assert outputs._baseline_words(analysis.baseline)[1] == [
+        f"eigen nulstand {analysis.baseline.value:.2f} (b)"
+    ]
+    for _ in range(10):  # the verdict debouncer lets a change through after a sustained run
+        t += 0.1
+        analysis = judge(relaxed, t)
+    relative = analysis.assessment.check("hollow_back")
+    assert (
+        relative is not None and relative.status == "pass" and relative.value == pytest.approx(0.0, abs=0.01)
+    )
+    for _ in range(15):
+        t += 0.1
+        analysis = judge(sagging, t)
+    relative = analysis.assessment.check("hollow_back")
+    assert relative is not None and relative.status == "fail" and relative.cue == "hollow_back.fail_neutral"
+    assert relative.value > S.max_lumbar_change_ratio
+    assert outputs.draw(analysis).shape == image.shape

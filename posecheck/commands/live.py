@@ -5,7 +5,8 @@ rate, so frames are dropped exactly as with a real camera when the model falls b
 
 Window keys: q/Esc quit, space pause, s snapshot (annotated PNG + JSON), m mirror,
 e cycle the exercise (auto, then each one; hold totals are kept), l switch the language,
-v mute/unmute the voice.
+v mute/unmute the voice, b record your own neutral (stand relaxed, sideways, for 3 s; after
+that hollow_back reports the change from it; ``--baseline`` does so at the start).
 
 Spoken cues are on where an audio device exists (``--no-voice`` turns them off);
 ``--audio-out FILE.wav`` writes what was said, aligned with the session's time.  Ctrl-C in
@@ -44,7 +45,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         description=(
             "Show the camera with the skeleton, the checks of the exercise, the most important cue and "
             "the hold timer; speak the most important correction. Keys: q/Esc quit, space pause, "
-            "s snapshot, m mirror, e next exercise, l language, v voice on/off."
+            "s snapshot, m mirror, e next exercise, l language, v voice on/off, b record your own neutral."
         ),
     )
     add_common_arguments(parser)
@@ -65,6 +66,12 @@ def add_session_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-window", action="store_true", help="run without a window (end with Ctrl-C: exit 0, full report)"
     )
     parser.add_argument("--mirror", action="store_true", help="show the picture as a mirror")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="first record your own neutral: stand relaxed, sideways, for 3 s (key b does it later); "
+        "hollow_back then reports the change from it",
+    )
     parser.add_argument(
         "--snapshot-dir", metavar="DIR", default=".", help="where the s key saves snapshots (default: .)"
     )
@@ -157,6 +164,8 @@ class Window:
                 self.outputs.voice.lang = lang
         elif key == ord("v") and self.outputs.voice is not None:
             self.outputs.voice.toggle_mute()
+        elif key == ord("b"):
+            self.analyzer.start_baseline()
         return True
 
     def snapshot(self) -> Path | None:
@@ -281,6 +290,8 @@ def run_session(
                     model_name=estimator.model_name,
                 )
                 analyzer = FrameAnalyzer(estimator, settings, exercise)
+                if args.baseline:
+                    analyzer.start_baseline()
                 voice = open_voice(
                     args.lang, settings, speak=args.voice, audio_out=args.audio_out, realtime=True
                 )

@@ -111,6 +111,22 @@ MESSAGES: dict[str, Texts] = {
 }
 
 
+def neutral_sample(pose: Pose | None, settings: Settings) -> float:
+    """One frame's value for the live baseline: the standing hollow when the person stands,
+    seen from the side, else NaN (`posecheck.temporal.NeutralBaseline`)."""
+    from posecheck.exercises import Match
+    from posecheck.exercises.standing_posture import recognize as standing
+    from posecheck.metrics import orientation
+
+    if pose is None:
+        return float("nan")
+    body = Body(pose, settings)
+    o = orientation(body, settings)
+    if o.view != "side" or standing(body, o) is not Match.YES:
+        return float("nan")
+    return standing_hollow(body, o).value
+
+
 def relative_to_neutral(check: CheckResult, neutral: float, settings: Settings) -> CheckResult:
     """``hollow_back`` judged as the change from the person's own neutral (live baseline).
 
