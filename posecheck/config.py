@@ -241,6 +241,16 @@ class Settings:
     max_level_tilt_deg: float = _setting(
         3.0, 0.0, 45.0, "shoulders_level / hips_level: tilt of the shoulder or hip line (front view)"
     )
+    # --- reports ----------------------------------------------------------------------
+    max_transition_s: float = _setting(
+        4.0,
+        0.0,
+        60.0,
+        "reports: a stretch of standing at most this long next to a stretch exercise is the movement into or "
+        "out of it (getting up, walking to the mat), shown as a transition and left out of the percentages, "
+        "so walking between poses is not judged as posture. The bundled kneeling-lunge sample stands 3 s "
+        "before lowering; a posture check proper lasts longer. 0 judges every standing frame",
+    )
     # --- hollow back (posecheck.lumbar) ------------------------------------------------
     max_lumbar_depth_ratio: float = _setting(
         0.10,

@@ -169,7 +169,7 @@ def summarise(
     exercises: list[str] = []
     for segment in report_summary.get("segments", ()):
         exercise = segment.get("exercise")
-        if not exercise:
+        if not exercise or segment.get("transition"):
             continue
         if exercise not in exercises:
             exercises.append(exercise)

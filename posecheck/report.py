@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,9 @@ class Report:
     hold: HoldState | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, CheckResult] = field(default_factory=dict)
+    max_transition_s: float = 4.0  # `posecheck.config.Settings.max_transition_s`
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    media: Any = None  # `posecheck.report_html.Media`: the annotated video and key frames
 
     def add(self, assessment: Assessment, time_s: float, hold: HoldState | None = None) -> None:
         """Record one frame: its result in the photo result format (`Assessment.to_dict` with
@@ -108,6 +112,7 @@ class Report:
         times = [f["time_s"] for f in self.frames if isinstance(f.get("time_s"), (int, float))]
         step = statistics.median(b - a for a, b in itertools.pairwise(times)) if len(times) > 1 else 0.0
         duration = (times[-1] - times[0] + step) if times else 0.0
+        segments = mark_transitions(_segments(self.frames), self.max_transition_s)
         data: dict[str, Any] = {
             "source": self.source,
             "model": self.model,
@@ -118,8 +123,10 @@ class Report:
             "start_s": round(times[0], 3) if times else None,
             "end_s": round(times[-1], 3) if times else None,
             "duration_s": round(duration, 3),
-            "segments": [seg.to_dict() for seg in _segments(self.frames)],
-            "checks": _check_shares(self.frames),
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "segments": [seg.to_dict() for seg in segments],
+            # Movement between poses is no exercise: left out of the percentages.
+            "checks": _check_shares(f for seg in segments if not seg.transition for f in seg.judged()),
             "holds": _hold_summary(self.hold),
         }
         data.update(self.extra)
@@ -256,6 +263,11 @@ class Segment:
     start_s: float
     end_s: float
     frames: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    transition: bool = False
+
+    def judged(self) -> list[dict[str, Any]]:
+        """The frames of the segment's own exercise (a folded blip of another is not judged)."""
+        return [f for f in self.frames if f.get("exercise") == self.exercise]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -264,8 +276,27 @@ class Segment:
             "start_s": round(self.start_s, 3),
             "end_s": round(self.end_s, 3),
             "frames": len(self.frames),
-            "checks": _check_shares(f for f in self.frames if f.get("exercise") == self.exercise),
+            "transition": self.transition,
+            "checks": {} if self.transition else _check_shares(self.judged()),
         }
+
+
+STRETCHES = frozenset({"kneeling_lunge", "standing_lunge", "prone_press_up"})
+
+
+def mark_transitions(segments: list[Segment], max_transition_s: float) -> list[Segment]:
+    """Mark the movement between poses: a standing segment of at most ``max_transition_s``
+    next to a stretch (getting into or out of it, walking to the mat) and any segment with
+    no known exercise.  Reports show them as transitions and leave them out of the shares."""
+    for i, segment in enumerate(segments):
+        neighbours = segments[max(0, i - 1) : i] + segments[i + 1 : i + 2]
+        short_standing = (
+            segment.exercise == "standing_posture"
+            and segment.end_s - segment.start_s <= max_transition_s
+            and any(n.exercise in STRETCHES for n in neighbours)
+        )
+        segment.transition = segment.exercise is None or short_standing
+    return segments
 
 
 MIN_SEGMENT_S = 1.0
