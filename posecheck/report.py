@@ -1,5 +1,5 @@
 """Session reports: per-frame results gathered over a video or live session, a summary,
-and writers for JSON, CSV and a self-contained HTML page with plots.
+and writers for JSON, CSV and the self-contained HTML page for a patient (`posecheck.report_html`).
 
 The per-frame records are the photo result format (`Assessment.to_dict` with ``source``,
 ``model`` and ``time_s``) plus a compact ``hold`` entry, so every consumer reads one format.
@@ -14,9 +14,7 @@ matplotlib is imported only when an HTML report is written.
 
 from __future__ import annotations
 
-import base64
 import csv
-import html
 import io
 import itertools
 import json
@@ -33,7 +31,6 @@ from typing import Any
 
 from posecheck.errors import UsageError
 from posecheck.fileio import atomic_write_text, check_writable
-from posecheck.messages import text
 from posecheck.results import Assessment, CheckResult
 from posecheck.temporal import HoldState
 
@@ -146,7 +143,7 @@ class Report:
         elif suffix == ".csv":
             payload = self.to_csv(complete)
         elif suffix == ".html":
-            payload = self.to_html(summary)
+            payload = self.to_html(summary, out)
         else:
             raise UsageError(f"report {out}: unknown format {suffix!r}; use .json, .csv or .html")
         atomic_write_text(out, payload, what="report")
@@ -209,9 +206,11 @@ class Report:
             writer.writerow(row)
         return buffer.getvalue()
 
-    def to_html(self, summary: dict[str, Any]) -> str:
-        """One self-contained page: summary tables and PNG plots embedded as base64."""
-        return _render_html(self, summary)
+    def to_html(self, summary: dict[str, Any], page: Path | None = None) -> str:
+        """The page for a patient (`posecheck.report_html`); ``page``: where it is written."""
+        from posecheck.report_html import render
+
+        return render(self, summary, page)
 
 
 class ReportFile:
@@ -366,178 +365,3 @@ def _hold_summary(hold: HoldState | None) -> dict[str, Any]:
         return {}
     data = hold.to_dict()
     return {"target_s": data["target_s"], **data["sides"]}
-
-
-# ---------------------------------------------------------------------- HTML
-
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}
-h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-th{background:#f2f2f2}td.num{text-align:right}td{white-space:nowrap}.pass{color:#17803d}.fail{color:#c0392b}.unknown{color:#777}
-img{max-width:100%;display:block;margin:.5em 0}
-"""
-
-
-def _plot_png(figure: Any) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _plots(report: Report) -> list[tuple[str, str]]:
-    """(title, base64 PNG) of the measured values per check and the hold timeline."""
-    import matplotlib  # heavy: only HTML reports need it
-
-    matplotlib.use("Agg", force=True)
-    from matplotlib.figure import Figure
-
-    lang = report.lang
-    series: dict[str, list[tuple[Any, float, str]]] = {}
-    for frame in report.frames:
-        t = frame.get("time_s")
-        for check in frame.get("checks", ()):
-            value = check.get("value")
-            series.setdefault(check["id"], []).append(
-                (t, math.nan if value is None else value, check["status"])
-            )
-    ids = [
-        i for i, points in series.items() if i in report.checks and any(math.isfinite(p[1]) for p in points)
-    ]
-    plots: list[tuple[str, str]] = []
-    colours = {"pass": "#17803d", "fail": "#c0392b", "unknown": "#999999"}
-    if ids:
-        figure = Figure(figsize=(11, 2.2 * len(ids)))
-        axes = figure.subplots(len(ids), 1, sharex=True, squeeze=False)[:, 0]
-        for axis, check_id in zip(axes, ids, strict=True):
-            points, check = series[check_id], report.checks[check_id]
-            ts = [p[0] for p in points]
-            vs = [p[1] for p in points]
-            axis.plot(ts, vs, color="#555", linewidth=1)
-            for status, colour in colours.items():
-                sel = [(t, v) for t, v, s in points if s == status and math.isfinite(v)]
-                if sel:
-                    axis.scatter(*zip(*sel, strict=True), s=6, color=colour, label=status, zorder=3)
-            for line in check.threshold.lines():
-                axis.axhline(line, color="#1f5fbf", linestyle="--", linewidth=1.2)
-            axis.set_ylabel("°" if check.unit == "deg" else check.unit)
-            axis.set_title(f"{text(check_id, lang)} ({check_id}): pass if {check.limit}", fontsize=10)
-            axis.grid(alpha=0.3)
-            axis.legend(loc="upper right", fontsize=8)
-        axes[-1].set_xlabel("time (s)")
-        figure.tight_layout()
-        plots.append(("Measured values over time (dashed: pass thresholds)", _plot_png(figure)))
-
-    holds = [(f.get("time_s"), f["hold"]) for f in report.frames if f.get("hold")]
-    if holds:
-        figure = Figure(figsize=(11, 2.6))
-        axis = figure.subplots()
-        for side, colour in (("left", "#1f77b4"), ("right", "#ff7f0e"), (None, "#7f7f7f")):
-            pts = [(t, h["current_s"] if h["side"] == side else math.nan) for t, h in holds]
-            if any(math.isfinite(v) for _, v in pts):
-                axis.plot(*zip(*pts, strict=True), color=colour, label=f"hold ({side or 'no side'})")
-        top = max([1.0, *(h["current_s"] for _, h in holds)])
-        axis.fill_between(
-            [t for t, _ in holds],
-            0,
-            [top if h["in_form"] else 0.0 for _, h in holds],
-            step="post",
-            color="#17803d",
-            alpha=0.12,
-            label="all checks pass",
-        )
-        if report.hold is not None:
-            axis.axhline(report.hold.target_s, color="#1f5fbf", linestyle="--", linewidth=1, label="target")
-        axis.set_xlabel("time (s)")
-        axis.set_ylabel("seconds held")
-        axis.set_title("Hold timeline", fontsize=10)
-        axis.grid(alpha=0.3)
-        axis.legend(loc="upper left", fontsize=8)
-        figure.tight_layout()
-        plots.append(("Hold timeline", _plot_png(figure)))
-    return plots
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    def cell(value: Any) -> str:
-        if isinstance(value, float):
-            return f'<td class="num">{value:.3g}</td>'
-        if value in STATUSES:
-            return f'<td class="{value}">{html.escape(str(value))}</td>'
-        return f"<td>{html.escape('' if value is None else str(value))}</td>"
-
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.1f} %"
-
-
-def _render_html(report: Report, summary: dict[str, Any]) -> str:
-    lang = report.lang
-    overview = [
-        ["source", summary["source"]],
-        ["model", summary["model"]],
-        ["complete", "yes" if summary["complete"] else f"no ({summary['ended']})"],
-        ["frames", summary["frames"]],
-        ["frames with a person", summary["frames_with_person"]],
-        ["duration", f"{summary['duration_s']:.1f} s"],
-    ]
-    overview += [[key, json.dumps(value)] for key, value in report.extra.items()]
-    segments = [
-        [
-            text(s["exercise"], lang) if s["exercise"] else "-",
-            text(s["front_side"], lang) if s["front_side"] else "-",
-            f"{s['start_s']:.1f}",
-            f"{s['end_s']:.1f}",
-            s["frames"],
-        ]
-        for s in summary["segments"]
-    ]
-    checks = [
-        [
-            ", ".join(part for part in (row[0], row[1], f"{row[2]}-{row[3]} s") if part != "-"),
-            text(check_id, lang),
-            check_id,
-            c["frames"],
-            _pct(c["pass"]),
-            _pct(c["fail"]),
-            _pct(c["unknown"]),
-            c.get("median_value"),
-            ", ".join(f"{text(level, lang)} {_pct(share)}" for level, share in c.get("levels", {}).items()),
-        ]
-        for row, segment in zip(segments, summary["segments"], strict=True)
-        for check_id, c in segment["checks"].items()
-    ]
-    holds = summary["holds"]
-    hold_rows = [
-        [text(side, lang) if side in ("left", "right") else side, v["longest_s"], v["total_s"], v["holds"]]
-        for side, v in holds.items()
-        if isinstance(v, dict)
-    ]
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
-        f"<title>posecheck report: {html.escape(str(summary['source']))}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>posecheck report: {html.escape(str(summary['source']))}</h1>",
-        '<h2>Overview</h2><div id="overview">',
-        _table(["item", "value"], overview),
-        '</div><h2>Segments</h2><div id="segments">',
-        _table(["exercise", "front leg", "from (s)", "to (s)", "frames"], segments),
-        '</div><h2>Checks</h2><div id="checks">',
-        _table(
-            ["segment", "check", "id", "frames", "pass", "fail", "unknown", "median value", "variant"], checks
-        ),
-        '</div><h2>Holds in correct form</h2><div id="holds">',
-        f"<p>target: {holds.get('target_s', '-')} s</p>" if holds else "<p>no hold data</p>",
-        _table(["side", "longest (s)", "total (s)", "holds"], hold_rows) if hold_rows else "",
-        '</div><h2>Plots</h2><div id="plots">',
-    ]
-    for title, png in _plots(report):
-        parts.append(f"<h3>{html.escape(title)}</h3>")
-        parts.append(f'<img class="plot" alt="{html.escape(title)}" src="data:image/png;base64,{png}">')
-    parts.append("</div></body></html>")
-    return "\n".join(parts)

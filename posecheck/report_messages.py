@@ -48,3 +48,176 @@ REPORT_MESSAGES: dict[str, dict[str, str]] = {
     "history.angle_axis": {"en": "degrees", "nl": "graden"},
     "history.trends": {"en": "Trends", "nl": "Trends"},
 }
+
+REPORT_MESSAGES.update(
+    {
+        # the HTML report for a patient (posecheck.report_html)
+        "report.title": {"en": "Exercise report", "nl": "Oefenverslag"},
+        "report.exercises": {"en": "Exercises done", "nl": "Gedane oefeningen"},
+        "report.summary": {"en": "In short", "nl": "Samengevat"},
+        "report.video": {"en": "The video with the feedback", "nl": "De video met de feedback"},
+        "report.video_hint": {
+            "en": "Click a point in a plot or a picture to see that moment in the video.",
+            "nl": "Klik op een punt in een grafiek of op een foto om dat moment in de video te zien.",
+        },
+        "report.no_video": {
+            "en": "No annotated video was made (posecheck video IN -o OUT.mp4 makes one).",
+            "nl": "Er is geen video met feedback gemaakt (posecheck video IN -o UIT.mp4 maakt er een).",
+        },
+        "report.sides": {"en": "Left against right", "nl": "Links tegenover rechts"},
+        "report.checks": {"en": "The checks", "nl": "De controles"},
+        "report.key_frames": {"en": "Key moments", "nl": "Belangrijke momenten"},
+        "report.best": {"en": "best moment", "nl": "beste moment"},
+        "report.worst": {"en": "worst moment", "nl": "slechtste moment"},
+        "report.plots": {"en": "Over time", "nl": "In de tijd"},
+        "report.plots_hint": {
+            "en": "Green: good, red: needs work, dashed: the limit, grey band: moving between exercises (not judged).",
+            "nl": "Groen: goed, rood: kan beter, stippellijn: de grens, grijze band: bewegen tussen oefeningen (niet beoordeeld).",
+        },
+        "report.details": {"en": "Technical details", "nl": "Technische details"},
+        "report.transition": {
+            "en": "moving between exercises (not judged)",
+            "nl": "bewegen tussen oefeningen (niet beoordeeld)",
+        },
+        "report.nothing": {"en": "no exercise recognised", "nl": "geen oefening herkend"},
+        "report.nothing_judged": {
+            "en": "No exercise was recognised in this video.",
+            "nl": "In deze video is geen oefening herkend.",
+        },
+        "report.left_front": {"en": "left leg in front", "nl": "linkerbeen voor"},
+        "report.right_front": {"en": "right leg in front", "nl": "rechterbeen voor"},
+        "report.held": {
+            "en": "held {held} s of {target} in good form",
+            "nl": "{held} van de {target} s goed vastgehouden",
+        },
+        "report.good_share": {"en": "in good form {share} of the time", "nl": "{share} van de tijd goed"},
+        "report.no_mistakes": {"en": "no mistakes seen", "nl": "geen fouten gezien"},
+        "report.col_good": {"en": "in good form", "nl": "goed"},
+        "report.col_typical": {"en": "typical value", "nl": "typische waarde"},
+        "report.col_limit": {"en": "good when", "nl": "goed als"},
+        "report.hold_row": {"en": "longest hold in good form", "nl": "langst goed vastgehouden"},
+        "report.time_axis": {"en": "time in the video (s)", "nl": "tijd in de video (s)"},
+        "report.hold_axis": {"en": "seconds held", "nl": "seconden vastgehouden"},
+        "report.hold_plot": {"en": "Holding in good form", "nl": "Goed vastgehouden"},
+        "report.target": {"en": "target", "nl": "doel"},
+        "report.limit": {"en": "limit", "nl": "grens"},
+        "report.pass": {"en": "good", "nl": "goed"},
+        "report.fail": {"en": "needs work", "nl": "kan beter"},
+        "report.unknown": {"en": "not seen", "nl": "niet gezien"},
+        "report.once": {"en": "once", "nl": "1 keer"},
+        "report.times": {"en": "{n} times", "nl": "{n} keer"},
+        "report.within": {"en": "within ±{v}", "nl": "binnen ±{v}"},
+        "report.at_most": {"en": "at most {v}", "nl": "hoogstens {v}"},
+        "report.at_least": {"en": "at least {v}", "nl": "minstens {v}"},
+        "report.incomplete": {
+            "en": "The analysis was cut short: this report covers the first {duration}.",
+            "nl": "De analyse is afgebroken: dit verslag gaat over de eerste {duration}.",
+        },
+        "report.source": {"en": "video", "nl": "video"},
+        "report.model": {"en": "pose model", "nl": "houdingsmodel"},
+        "report.frames": {"en": "frames analysed", "nl": "geanalyseerde beelden"},
+        "report.person_seen": {"en": "person seen in", "nl": "persoon in beeld in"},
+        "report.unit.ratio": {"en": "(relative to body size)", "nl": "(t.o.v. lichaamsmaat)"},
+        # what each check measures, in plain words
+        "measure.front_knee_over_ankle": {
+            "en": "angle of the front shin from vertical",
+            "nl": "hoek van het voorste scheenbeen met de verticaal",
+        },
+        "measure.rear_knee_on_floor": {
+            "en": "height of the rear knee above the floor, in shin lengths",
+            "nl": "hoogte van de achterste knie boven de vloer, in scheenbeenlengtes",
+        },
+        "measure.hip_extension": {
+            "en": "how far the rear thigh is behind the line of the trunk",
+            "nl": "hoe ver het achterste bovenbeen achter de lijn van de romp staat",
+        },
+        "measure.trunk_upright": {
+            "en": "lean of the trunk from vertical",
+            "nl": "helling van de romp ten opzichte van de verticaal",
+        },
+        "measure.rear_leg_straight": {
+            "en": "angle at the rear knee (180° is straight)",
+            "nl": "hoek in de achterste knie (180° is gestrekt)",
+        },
+        "measure.pelvis_on_floor": {
+            "en": "gap between pelvis and floor, in thigh lengths",
+            "nl": "ruimte tussen bekken en vloer, in bovenbeenlengtes",
+        },
+        "measure.chest_lifted": {
+            "en": "angle of the trunk above the floor",
+            "nl": "hoek van de romp boven de vloer",
+        },
+        "measure.hand_position": {
+            "en": "how far the hands are ahead of the shoulders",
+            "nl": "hoe ver de handen voor de schouders staan",
+        },
+        "measure.forward_head": {
+            "en": "angle from shoulder to ear, from vertical",
+            "nl": "hoek van schouder naar oor ten opzichte van de verticaal",
+        },
+        "measure.plumb_line": {
+            "en": "shoulder and hip off the line above the ankle, in leg lengths",
+            "nl": "afstand van schouder en heup tot de lijn boven de enkel, in beenlengtes",
+        },
+        "measure.knee_hyperextension": {
+            "en": "knee pushed back beyond straight",
+            "nl": "knie voorbij gestrekt naar achteren geduwd",
+        },
+        "measure.shoulders_level": {
+            "en": "tilt of the line through the shoulders",
+            "nl": "helling van de schouderlijn",
+        },
+        "measure.hips_level": {"en": "tilt of the line through the hips", "nl": "helling van de heuplijn"},
+        "measure.hollow_back": {
+            "en": "depth of the hollow of the lower back, in trunk lengths",
+            "nl": "diepte van de holte in de onderrug, in romplengtes",
+        },
+        # what a failing stretch of time of each check means, for the summary sentence
+        "event.front_knee_over_ankle": {
+            "en": "the front knee went past the ankle {times}",
+            "nl": "de voorste knie ging {times} voorbij de enkel",
+        },
+        "event.rear_knee_on_floor": {
+            "en": "the rear knee came off the floor {times}",
+            "nl": "de achterste knie kwam {times} los van de vloer",
+        },
+        "event.hip_extension": {
+            "en": "the rear hip was not stretched far enough {times}",
+            "nl": "de achterste heup was {times} niet ver genoeg gestrekt",
+        },
+        "event.trunk_upright": {
+            "en": "the trunk leaned away from upright {times}",
+            "nl": "de romp stond {times} niet rechtop",
+        },
+        "event.rear_leg_straight": {
+            "en": "the rear leg bent {times}",
+            "nl": "het achterste been boog {times}",
+        },
+        "event.pelvis_on_floor": {
+            "en": "the pelvis came off the floor {times}",
+            "nl": "het bekken kwam {times} los van de vloer",
+        },
+        "event.chest_lifted": {"en": "the chest sank {times}", "nl": "de borst zakte {times}"},
+        "event.forward_head": {
+            "en": "the head poked forward {times}",
+            "nl": "het hoofd stak {times} naar voren",
+        },
+        "event.plumb_line": {
+            "en": "hips or shoulders drifted off the plumb line {times}",
+            "nl": "heupen of schouders stonden {times} uit het lood",
+        },
+        "event.knee_hyperextension": {
+            "en": "the knees were pushed back {times}",
+            "nl": "de knieën waren {times} overstrekt",
+        },
+        "event.shoulders_level": {
+            "en": "one shoulder was higher {times}",
+            "nl": "één schouder stond {times} hoger",
+        },
+        "event.hips_level": {"en": "one hip was higher {times}", "nl": "één heup stond {times} hoger"},
+        "event.hollow_back": {
+            "en": "the lower back sagged into a hollow back {times}",
+            "nl": "de onderrug zakte {times} door in een holle rug",
+        },
+    }
+)

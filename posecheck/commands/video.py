@@ -12,6 +12,7 @@ inside `run` (``posecheck photo`` shares the parser and must start fast).
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from typing import Any
 
 from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish, save_history
 from posecheck.errors import UsageError
+
+log = logging.getLogger(__name__)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -111,7 +114,9 @@ def analyse(
     with stop_on_signals() as stop:
         source = open_source(input_path)
         sink = VideoSink(output, source.fps, inputs=[input_path]) if output else None
-        report = Report(source=input_path, lang=lang, extra=dict(extra or {}))
+        report = Report(
+            source=input_path, lang=lang, extra=dict(extra or {}), max_transition_s=settings.max_transition_s
+        )
         ended, complete = "error", False
         try:
             if on_start is not None:
@@ -135,11 +140,27 @@ def analyse(
             if sink is not None:
                 sink.close()
             source.close()
+            if output and any(str(path).lower().endswith(".html") for path in reports):
+                _add_media(report, output, complete, ended)
             for report_file in report_files:
                 finish(report, report_file, ended, complete)
         if sink is not None:
             sink.raise_error()  # a write that failed only while finishing the file
     return Outcome(report, ended, complete, stop.exit_code if ended == "interrupted" else 0)
+
+
+def _add_media(report: Any, video: str, complete: bool, ended: str) -> None:
+    """The annotated video and its key frames for the HTML report (best effort: a report
+    without pictures is better than none)."""
+    from posecheck.keyframes import grab
+    from posecheck.report_html import Media, key_moments
+
+    report.media = Media(video=video)
+    try:
+        moments = key_moments(report, report.summary(complete, ended))
+        report.media.frames = grab(video, {m.index for m in moments})
+    except Exception:
+        log.exception("could not take the key frames from %s", video)
 
 
 def run(args: argparse.Namespace) -> int:
