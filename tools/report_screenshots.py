@@ -54,7 +54,11 @@ def trim(path: Path, width: int | None = None) -> None:
     image = Image.open(path).convert("RGB")
     if width is not None:
         image = image.crop((0, 0, width, image.height))
-    rows = [y for y in range(image.height) if image.crop((0, y, image.width, y + 1)).getextrema() != ((255, 255),) * 3]
+    rows = [
+        y
+        for y in range(image.height)
+        if image.crop((0, y, image.width, y + 1)).getextrema() != ((255, 255),) * 3
+    ]
     bottom = min(image.height, (rows[-1] + 24) if rows else image.height)
     image.crop((0, 0, image.width, bottom)).save(path, optimize=True)
 
