@@ -251,6 +251,14 @@ class Settings:
         "so walking between poses is not judged as posture. The bundled kneeling-lunge sample stands 3 s "
         "before lowering; a posture check proper lasts longer. 0 judges every standing frame",
     )
+    min_exercise_s: float = _setting(
+        2.0,
+        0.0,
+        60.0,
+        "reports: a stretch recognised for less than this, between other poses, is passing through its pose "
+        "(lowering from standing into a kneeling lunge looks like a standing lunge for about a second in the "
+        "bundled sample): a transition, left out of the percentages. Holds last tens of seconds",
+    )
     # --- hollow back (posecheck.lumbar) ------------------------------------------------
     max_lumbar_depth_ratio: float = _setting(
         0.10,

@@ -76,6 +76,7 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, CheckResult] = field(default_factory=dict)
     max_transition_s: float = 4.0  # `posecheck.config.Settings.max_transition_s`
+    min_exercise_s: float = 2.0  # `posecheck.config.Settings.min_exercise_s`
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     media: Any = None  # `posecheck.report_html.Media`: the annotated video and key frames
 
@@ -109,7 +110,7 @@ class Report:
         times = [f["time_s"] for f in self.frames if isinstance(f.get("time_s"), (int, float))]
         step = statistics.median(b - a for a, b in itertools.pairwise(times)) if len(times) > 1 else 0.0
         duration = (times[-1] - times[0] + step) if times else 0.0
-        segments = mark_transitions(_segments(self.frames), self.max_transition_s)
+        segments = mark_transitions(_segments(self.frames), self.max_transition_s, self.min_exercise_s)
         data: dict[str, Any] = {
             "source": self.source,
             "model": self.model,
@@ -283,18 +284,23 @@ class Segment:
 STRETCHES = frozenset({"kneeling_lunge", "standing_lunge", "prone_press_up"})
 
 
-def mark_transitions(segments: list[Segment], max_transition_s: float) -> list[Segment]:
+def mark_transitions(
+    segments: list[Segment], max_transition_s: float, min_exercise_s: float = 2.0
+) -> list[Segment]:
     """Mark the movement between poses: a standing segment of at most ``max_transition_s``
-    next to a stretch (getting into or out of it, walking to the mat) and any segment with
-    no known exercise.  Reports show them as transitions and leave them out of the shares."""
+    next to a stretch (getting into or out of it, walking to the mat), a stretch shorter than
+    ``min_exercise_s`` between other segments (passing through its pose), and any segment
+    with no known exercise.  Reports show them as transitions and leave them out of the shares."""
     for i, segment in enumerate(segments):
         neighbours = segments[max(0, i - 1) : i] + segments[i + 1 : i + 2]
+        length = segment.end_s - segment.start_s
         short_standing = (
             segment.exercise == "standing_posture"
-            and segment.end_s - segment.start_s <= max_transition_s
+            and length <= max_transition_s
             and any(n.exercise in STRETCHES for n in neighbours)
         )
-        segment.transition = segment.exercise is None or short_standing
+        passing = segment.exercise in STRETCHES and length < min_exercise_s and len(neighbours) == 2
+        segment.transition = segment.exercise is None or short_standing or passing
     return segments
 
 

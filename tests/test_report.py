@@ -346,3 +346,26 @@ def test_short_standing_next_to_a_stretch_is_a_transition_left_out_of_the_shares
     assert ("plumb_line" in summary["checks"]) is not transition
     assert ("plumb_line" in standing["checks"]) is not transition
     assert summary["checks"]["front_knee_over_ankle"]["pass"] == 1.0
+
+
+@pytest.mark.parametrize(("passing_s", "transition"), [(1.5, True), (2.5, False)])
+def test_a_stretch_passed_through_between_poses_is_a_transition(passing_s: float, transition: bool) -> None:
+    """Lowering from standing into a kneeling lunge looks like a standing lunge for a moment
+    (min_exercise_s = 2): not judged; held for longer, it is judged."""
+    report = Report(source="clip.mp4", max_transition_s=4.0, min_exercise_s=2.0)
+    bent = CheckResult(
+        "rear_leg_straight", "fail", 120.0, "deg", Threshold("min", 160.0), "rear_leg_straight.fail"
+    )
+    n = int((5.0 + passing_s + 5.0) * FPS)
+    for i in range(n):
+        t = i / FPS
+        if t < 5.0:
+            assessment = Assessment(True, "standing_posture", "side", None, ())
+        elif t < 5.0 + passing_s:
+            assessment = Assessment(True, "standing_lunge", "side", "left", (bent,))
+        else:
+            assessment = Assessment(True, "kneeling_lunge", "side", "left", (_knee(5.0),))
+        report.add(assessment, t)
+    summary = report.summary(complete=True)
+    assert [s["transition"] for s in summary["segments"]] == [False, transition, False]
+    assert ("rear_leg_straight" in summary["checks"]) is not transition

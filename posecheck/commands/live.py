@@ -269,7 +269,12 @@ def run_session(
         source = open_source(args.camera, realtime=True, camera_device=True)
         inputs = [args.camera] if is_file else []
         sink = VideoSink(args.record, source.fps, inputs=inputs) if args.record else None
-        report = Report(source=str(args.camera), lang=args.lang, max_transition_s=settings.max_transition_s)
+        report = Report(
+            source=str(args.camera),
+            lang=args.lang,
+            max_transition_s=settings.max_transition_s,
+            min_exercise_s=settings.min_exercise_s,
+        )
         tally = SessionTally(source=str(args.camera))
         window = None
         voice = None

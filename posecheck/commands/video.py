@@ -115,7 +115,11 @@ def analyse(
         source = open_source(input_path)
         sink = VideoSink(output, source.fps, inputs=[input_path]) if output else None
         report = Report(
-            source=input_path, lang=lang, extra=dict(extra or {}), max_transition_s=settings.max_transition_s
+            source=input_path,
+            lang=lang,
+            extra=dict(extra or {}),
+            max_transition_s=settings.max_transition_s,
+            min_exercise_s=settings.min_exercise_s,
         )
         ended, complete = "error", False
         try:
