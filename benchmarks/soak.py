@@ -6,7 +6,12 @@ loops), for ``--minutes``; prints the resident set size (VmRSS) at the first fra
 ``--interval-s`` seconds, then the growth.  Target: growth under 20 MB over 20 minutes.
 
 ``--draw`` also draws the overlay on every frame, as the window does; ``--report FILE``
-passes ``--report`` to live (the report keeps every frame by design, so it grows).
+passes ``--report`` to live (the report keeps every frame by design, so it grows);
+``--record FILE.mp4`` records the annotated stream (H.264, encoded in its own thread).
+
+Each sample also gives the frames analysed and dropped since the previous one, so a drift
+(the share of dropped frames creeping up over the hour: a backlog, a leak slowing the loop)
+shows; ``--json FILE`` saves the series.
 
 Short run: ``python benchmarks/soak.py CLIP --minutes 2 --interval-s 15``.
 """
@@ -14,6 +19,7 @@ Short run: ``python benchmarks/soak.py CLIP --minutes 2 --interval-s 15``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
@@ -112,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--draw", action="store_true", help="draw the overlay on every frame, as a window does"
     )
     parser.add_argument("--report", metavar="FILE", help="pass --report FILE to posecheck live")
+    parser.add_argument("--record", metavar="FILE.mp4", help="pass --record FILE.mp4 to posecheck live")
+    parser.add_argument("--json", metavar="FILE", help="save the samples here")
     args = parser.parse_args(argv)
     if not Path(args.clip).is_file():
         parser.error(f"{args.clip}: no such file")
@@ -124,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sources: list[Any] = []
     results: list[Any] = []
     samples: list[tuple[float, float]] = []
+    series: list[dict[str, Any]] = []  # per sample: time, RSS, frames analysed and dropped so far
+    counts = {"analysed": 0}
+    mailboxes: list[Any] = []
 
     real_open_source = video.open_source
 
@@ -133,6 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return source
 
     original_run_live = pipeline.run_live
+    original_mailbox = pipeline.Mailbox
+
+    class CountedMailbox(original_mailbox):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            mailboxes.append(self)
 
     class DrawOnlyView:
         paused = False
@@ -152,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         def analyse_first(frame: Any) -> Any:
             analysis = analyse(frame)
-            analyzer.analyse = analyse
+            counts["analysed"] += 1
             first_verdict.set()
             return analysis
 
@@ -165,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     video.open_source = open_looping  # type: ignore[assignment]
     pipeline.run_live = run_live  # type: ignore[assignment]
+    pipeline.Mailbox = CountedMailbox  # type: ignore[misc]
 
     sampling_started = [0.0]
 
@@ -173,8 +191,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         sampling_started[0] = time.monotonic()
         while not done.is_set():
             samples.append((time.monotonic() - sampling_started[0], rss_mb()))
+            dropped = mailboxes[0].dropped if mailboxes else 0
+            point = {"t_s": round(samples[-1][0], 1), "rss_mb": round(samples[-1][1], 1)}
+            point |= {
+                "analysed": counts["analysed"],
+                "dropped": dropped,
+                "load": round(os.getloadavg()[0], 2),
+            }
+            if args.record and Path(args.record).exists():
+                point["record_mb"] = round(Path(args.record).stat().st_size / 1e6, 1)
+            step = ""
+            if series:
+                new = point["analysed"] - series[-1]["analysed"]
+                lost = point["dropped"] - series[-1]["dropped"]
+                seconds = max(point["t_s"] - series[-1]["t_s"], 1e-9)
+                point["fps"] = round(new / seconds, 2)
+                point["drop_share"] = round(lost / max(new + lost, 1), 3)
+                step = f"  {point['fps']:5.1f} fps  dropped {100 * point['drop_share']:4.1f} %"
+            series.append(point)
             print(
-                f"{samples[-1][0] / 60:6.2f} min  RSS {samples[-1][1]:7.1f} MB  load {os.getloadavg()[0]:.2f}",
+                f"{samples[-1][0] / 60:6.2f} min  RSS {samples[-1][1]:7.1f} MB{step}  load {point['load']:.2f}"
+                + (f"  record {point['record_mb']} MB" if "record_mb" in point else ""),
                 flush=True,
             )
             done.wait(args.interval_s)
@@ -191,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     live_args = ["live", "--camera", args.clip, "--no-window", "--model", args.model]
     if args.report:
         live_args += ["--report", args.report]
+    if args.record:
+        live_args += ["--record", args.record]
     code = posecheck_main(live_args)
     done.set()
     thread.join()
@@ -220,6 +259,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     what = "growth" if full_length else "trend (run 20 min for the real figure)"
     verdict = "ok" if judged < TARGET_GROWTH_MB else "MISS"
     print(f"target  < {TARGET_GROWTH_MB:.0f} MB over 20 min, judged on the {what}: {verdict}")
+    shares = [(p["t_s"], p["drop_share"]) for p in series if "drop_share" in p and p["t_s"] >= 60.0]
+    if len(shares) >= 4:
+        quarter = max(1, len(shares) // 4)
+        first = sum(s for _, s in shares[:quarter]) / quarter
+        last = sum(s for _, s in shares[-quarter:]) / quarter
+        drift = slope_mb_per_s(shares) * 3600
+        print(
+            f"dropped frames: {100 * first:.1f} % in the first quarter after warm-up, {100 * last:.1f} % in "
+            f"the last; trend {100 * drift:+.1f} points per hour"
+        )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"argv": list(argv or sys.argv[1:]), "samples": series}, indent=1)
+        )
     return 0
 
 
