@@ -24,6 +24,7 @@ import contextlib
 import logging
 import os
 import queue
+import sys
 import tempfile
 import threading
 import time
@@ -322,7 +323,11 @@ def _open_camera(device: int | str, retry_s: float) -> CaptureSource:
     previous = cv2.utils.logging.getLogLevel()
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     try:
-        capture = cv2.VideoCapture(device)
+        if isinstance(device, str) and sys.platform.startswith("linux"):
+            # A device path is a V4L2 camera; OpenCV's default would first let FFmpeg read it as a file.
+            capture = cv2.VideoCapture(device, cv2.CAP_V4L2)
+        else:
+            capture = cv2.VideoCapture(device)
     finally:
         cv2.utils.logging.setLogLevel(previous)
     if not capture.isOpened():

@@ -107,7 +107,7 @@ def finish(report: Any, report_file: Any, ended: str, complete: bool) -> None:
     """Write the final report; say on stderr where partial results went."""
     if report_file is not None:
         path = report_file.write(report, complete=complete, ended=ended)
-        if not complete:
+        if not complete and ended != "error":  # after an error its own line says what happened
             print(
                 f"posecheck: partial report ({len(report.frames)} frames) written to {path}", file=sys.stderr
             )

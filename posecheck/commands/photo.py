@@ -103,7 +103,7 @@ def _check_output(output: str | None, sources: list[str], images: list[str]) -> 
             raise UsageError(
                 f"output {out}: unsupported image type {out.suffix or '(none)'!r}; use .jpg or .png"
             )
-        check_output_path(out, inputs=images)
+        check_output_path(out, inputs=images, what="image")
 
 
 def _snapshot(camera: int, countdown_s: float) -> Any:
