@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -385,14 +385,15 @@ def check_output_path(
     path: str | Path,
     *,
     inputs: Sequence[str | Path] = (),
-    suffixes: Collection[str] = (),
+    suffixes: Sequence[str] = (),
     what: str = "file",
 ) -> Path:
     """Fail before any work starts when ``path`` cannot be written, naming the cause.
 
     Args:
         inputs: files the run reads; writing over one of them is refused.
-        suffixes: accepted extensions (lower case, with the dot); empty accepts any.
+        suffixes: accepted extensions (lower case, with the dot), the one to suggest first;
+            empty accepts any.
         what: what the file is, for the message ("video", "image").
 
     Raises:
@@ -407,14 +408,14 @@ def check_output_path(
         if same or out.resolve() == src.resolve():
             raise UsageError(f"output {out} is the input file; choose another output name")
     if out.is_dir():
-        example = out / f"out{min(suffixes) if suffixes else '.mp4'}"
+        example = out / f"out{suffixes[0] if suffixes else '.mp4'}"
         raise UsageError(f"output {out} is a directory; give a file name, e.g. {example}")
     if suffixes and out.suffix.lower() not in suffixes:
-        wanted = " or ".join(sorted(suffixes))
+        wanted = (
+            " or ".join(suffixes) if len(suffixes) < 3 else f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
+        )
         if not out.suffix:
-            raise UsageError(
-                f"output {out} has no file extension; name the {what} {out.name}{sorted(suffixes)[0]}"
-            )
+            raise UsageError(f"output {out} has no file extension; name the {what} {out.name}{suffixes[0]}")
         raise UsageError(f"output {out}: a {what} cannot be written as {out.suffix!r}; use {wanted}")
     return check_writable(out, what)
 
@@ -430,7 +431,7 @@ KEYFRAME_INTERVAL_S = 2.0
 # Frames waiting for the encoder: bounds memory (8 x 1280x720x3 = 22 MB) while absorbing the
 # encoder's bursts (x264 takes longer on keyframes).  When it is full, `VideoSink.write` waits.
 ENCODER_QUEUE_FRAMES = 8
-VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov"})
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov")
 _STOP = object()
 
 

@@ -197,9 +197,9 @@ def test_output_into_a_read_only_folder_names_the_cause(
 @pytest.mark.parametrize(
     ("command", "option", "name", "words"),
     [
-        pytest.param("video", "-o", "noext", ("has no file extension", "noext.m4v"), id="video no extension"),
-        pytest.param("video", "-o", "out.avi", ("cannot be written as '.avi'", "use .m4v or .mov or .mp4"), id="video .avi"),
-        pytest.param("live", "--record", "rec", ("has no file extension", "rec.m4v"), id="live no extension"),
+        pytest.param("video", "-o", "noext", ("has no file extension", "name the video noext.mp4"), id="video no extension"),
+        pytest.param("video", "-o", "out.avi", ("cannot be written as '.avi'", "use .mp4, .m4v or .mov"), id="video .avi"),
+        pytest.param("live", "--record", "rec", ("has no file extension", "name the video rec.mp4"), id="live no extension"),
     ],
 )  # fmt: skip
 def test_video_output_extension_is_named(tmp_path: Path, command: str, option: str, name: str, words) -> None:
