@@ -102,3 +102,23 @@ def test_balanced_accuracy_weighs_both_labels_equally() -> None:
     assert count == 11
     assert value == 0.75  # pass recall 1.0, fail recall 0.5 (plain accuracy would be 10/11)
     assert balanced_accuracy([("pass", "unknown")])[0] == 0.0
+
+
+def test_the_pose_cache_gives_back_the_pose_it_was_given(tmp_path: Path) -> None:
+    from benchmarks.labelled import _load_pose, _save_pose
+    from posecheck.synth.body import kneeling_lunge, make_pose
+
+    pose = make_pose(kneeling_lunge("left"), visibility=0.9)
+    mask = np.zeros((pose.image_size[1], pose.image_size[0]), np.float32)
+    mask[100:300, 200:400] = 1.0
+    pose = pose.replace(mask=mask)
+    _save_pose(tmp_path / "p.npz", pose)
+    back = _load_pose(tmp_path / "p.npz")
+    assert back is not None
+    np.testing.assert_array_equal(back.xy, pose.xy)
+    np.testing.assert_array_equal(back.visibility, pose.visibility)
+    np.testing.assert_array_equal(back.mask, mask)
+    assert back.image_size == pose.image_size
+    assert back.depth is not None and np.allclose(back.depth, pose.depth, equal_nan=True)  # type: ignore[arg-type]
+    _save_pose(tmp_path / "none.npz", None)
+    assert _load_pose(tmp_path / "none.npz") is None
