@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from posecheck.commands.common import add_common_arguments, check_distinct_paths, finish, save_history
+from posecheck.commands.common import (
+    add_common_arguments,
+    add_voice_arguments,
+    check_distinct_paths,
+    finish,
+    save_history,
+)
 from posecheck.errors import UsageError
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="with --out-dir: run the videos on this Dask scheduler (pip install 'posecheck[dask]')",
     )
     add_common_arguments(parser)
+    add_voice_arguments(parser, live=False)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
 
@@ -91,6 +98,8 @@ def analyse(
     extra: dict[str, Any] | None = None,
     on_start: Callable[[int | None], None] | None = None,
     on_frame: Callable[[], None] | None = None,
+    audio_out: str | None = None,
+    voice_track: bool = False,
 ) -> Outcome:
     """Analyse one video: the annotated MP4 at ``output`` and every report in ``reports``
     (the first is also rewritten periodically), finalised even when the run is cut short.
@@ -99,6 +108,8 @@ def analyse(
         extra: entries added to the report summary (the batch's content hashes).
         on_start: called with the frame count (None when unknown) once the input is open.
         on_frame: called after every frame (progress).
+        audio_out: write the spoken cues, at video time, as a WAV file here.
+        voice_track: put the spoken cues into ``output``'s audio track.
     """
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
@@ -109,7 +120,7 @@ def analyse(
     from posecheck.video import VideoSink, open_source
 
     settings = load_settings(config)
-    check_distinct_paths(input_path, output, *reports)
+    check_distinct_paths(input_path, output, *reports, audio_out)
     report_files = [ReportFile(path) for path in reports]
     with stop_on_signals() as stop:
         source = open_source(input_path)
@@ -122,6 +133,7 @@ def analyse(
             min_exercise_s=settings.min_exercise_s,
         )
         ended, complete = "error", False
+        voice: Any = None
         try:
             if on_start is not None:
                 on_start(source.frame_count)
@@ -138,9 +150,17 @@ def analyse(
                     on_frame=None if on_frame is None else lambda _analysis: on_frame(),
                 )
                 analyzer = FrameAnalyzer(estimator, settings, exercise_id(exercise))
+                if audio_out or (voice_track and output):
+                    from posecheck.audio import AudioTrack, Voice
+
+                    voice = Voice(lang, settings, track=AudioTrack(), realtime=False)  # type: ignore[arg-type]
+                    outputs.voice = voice
                 result = run_video(source, analyzer, outputs, stop)
                 ended, complete = result.ended, result.complete
         finally:
+            if voice is not None:
+                voice.close()
+                report.extra["voice"] = voice.log.to_dict()
             if sink is not None:
                 sink.close()
             source.close()
@@ -150,6 +170,8 @@ def analyse(
                 finish(report, report_file, ended, complete)
         if sink is not None:
             sink.raise_error()  # a write that failed only while finishing the file
+        if voice is not None:
+            _write_voice(voice, audio_out, output if voice_track else None)
     return Outcome(report, ended, complete, stop.exit_code if ended == "interrupted" else 0)
 
 
@@ -167,7 +189,26 @@ def _add_media(report: Any, video: str, complete: bool, ended: str) -> None:
         log.exception("could not take the key frames from %s", video)
 
 
+def _write_voice(voice: Any, audio_out: str | None, video: str | None) -> None:
+    """The cues as a WAV (``--audio-out``) and/or muxed into the annotated MP4 (``--voice``)."""
+    import tempfile
+
+    from posecheck.video import add_audio_track
+
+    if audio_out:
+        voice.write_wav(audio_out)
+    if video:
+        with tempfile.TemporaryDirectory() as folder:
+            add_audio_track(video, voice.write_wav(Path(folder) / "cues.wav"))
+
+
 def run(args: argparse.Namespace) -> int:
+    if (args.voice or args.audio_out) and (args.out_dir is not None or len(args.input) > 1):
+        raise UsageError("--voice and --audio-out go with one video (not --out-dir)")
+    if args.voice and not args.output:
+        raise UsageError(
+            "--voice puts the cues into the annotated video: give -o OUT.mp4 (or use --audio-out)"
+        )
     if args.out_dir is not None:
         return _run_many(args)
     if len(args.input) > 1 or Path(args.input[0]).is_dir():
@@ -187,6 +228,8 @@ def run(args: argparse.Namespace) -> int:
             config=args.config,
             on_start=bar.start,
             on_frame=bar.update,
+            audio_out=args.audio_out,
+            voice_track=args.voice,
         )
     finally:
         bar.close()
