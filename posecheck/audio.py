@@ -353,6 +353,7 @@ class Voice:
         self._wake = threading.Condition()
         self._closed = False
         self._worker: threading.Thread | None = None
+        self._warm: deque[str] = deque(_likely_sentences(lang)) if realtime else deque()
         if realtime:
             self._worker = threading.Thread(target=self._run, name="voice", daemon=True)
             self._worker.start()
@@ -454,8 +455,11 @@ class Voice:
 
     def _run(self) -> None:
         while True:
+            if self._warm and not self._inbox and not self.queue.pending:
+                # Idle: synthesise a sentence likely to come, so its verdict is heard sooner.
+                self.synth.pcm(self._warm.popleft(), self.lang)
             with self._wake:
-                if not self._inbox and not self._closed:
+                if not self._inbox and not self._closed and not self._warm:
                     self._wake.wait(timeout=0.02)
                 new = list(self._inbox)
                 self._inbox.clear()
@@ -471,6 +475,22 @@ class Voice:
             except Exception:  # the voice must never take the session down
                 log.exception("voice failed; continuing without it")
                 return
+
+
+def _likely_sentences(lang: Lang) -> list[str]:
+    """The corrections of every exercise and the hold words, in ``lang`` (synthesised ahead)."""
+    from posecheck.exercises import EXERCISES
+    from posecheck.messages import text
+
+    keys = ["voice.good_hold", "voice.done_switch", "voice.done", "voice.go", "no_person", "turn_sideways"]
+    for exercise in EXERCISES.values():
+        keys += [key for key in exercise.messages if "." in key and not key.endswith(".pass")]
+    keys += [f"mismatch.{exercise}" for exercise in EXERCISES]
+    seen: dict[str, None] = {}
+    for key in keys:
+        words = text(key, lang)
+        seen[words[:1].upper() + words[1:]] = None
+    return list(seen)
 
 
 def open_voice(
