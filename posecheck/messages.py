@@ -54,10 +54,10 @@ MESSAGES: dict[str, Texts] = {
         "en": "Baseline: stand relaxed, sideways to the camera - {seconds} s",
         "nl": "Nulmeting: sta ontspannen, zijwaarts naar de camera - {seconds} s",
     },
-    "window.baseline_set": {"en": "own neutral {value} (b)", "nl": "eigen nulstand {value} (b)"},
+    "window.baseline_set": {"en": "neutral {value} (b)", "nl": "nulstand {value} (b)"},
     "window.baseline_failed": {
-        "en": "baseline failed: stand sideways, back in view, press b",
-        "nl": "nulmeting mislukt: sta zijwaarts, rug in beeld, druk b",
+        "en": "no neutral: side-on, press b",
+        "nl": "geen nulstand: zijwaarts, druk b",
     },
     "window.voice_off": {"en": "voice off (v)", "nl": "stem uit (v)"},
     "window.exercise": {"en": "exercise: {name} (e)", "nl": "oefening: {name} (e)"},

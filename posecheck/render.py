@@ -353,6 +353,8 @@ def _format_value(check: CheckResult) -> str:
         return ""
     if check.unit == "deg":
         return f"{check.value:.0f}°"
+    if math.isfinite(check.baseline):  # a change from the person's own neutral
+        return f"{check.value:+.2f}"
     return f"{check.value:.2f}"
 
 
@@ -527,7 +529,7 @@ class OverlayRenderer:
             cv2.circle(canvas, _pt(touch), layout.dot, bgr, -1, cv2.LINE_AA)
         cv2.line(canvas, _pt(deepest), _pt(foot), bgr, layout.arc, cv2.LINE_AA)
         cv2.circle(canvas, _pt(deepest), layout.dot, bgr, -1, cv2.LINE_AA)
-        label = f"{check.value:+.2f}" if math.isfinite(check.baseline) else _format_value(check)
+        label = _format_value(check)
         text_rgb = STATUS_TEXT_RGB.get(check.status, STATUS_TEXT_RGB["unknown"])
         sprite = _sprite(label, layout.value_size, text_rgb, True, layout.px(2.2, 1))
         # Beside the bar, on the far side of the line (away from the body).

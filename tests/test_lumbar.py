@@ -371,9 +371,7 @@ def test_live_baseline_then_hollow_back_reports_the_change_from_the_own_neutral(
     analysis = judge(relaxed, t)
     assert analysis.baseline.phase == "set"
     assert analysis.baseline.value == pytest.approx(check.value, abs=0.005)
-    assert outputs._baseline_words(analysis.baseline)[1] == [
-        f"eigen nulstand {analysis.baseline.value:.2f} (b)"
-    ]
+    assert outputs._baseline_words(analysis.baseline)[1] == [f"nulstand {analysis.baseline.value:.2f} (b)"]
     for _ in range(10):  # the verdict debouncer lets a change through after a sustained run
         t += 0.1
         analysis = judge(relaxed, t)
