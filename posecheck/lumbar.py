@@ -62,6 +62,11 @@ MASK_THRESHOLD = 0.5
 # A forearm is ~0.14 trunk lengths thick; arms hanging at the sides lie 0.075-0.13 inside
 # the back's outline on the dev photos (their back edge inside the back).
 ARM_MARGIN_RATIO = 0.05
+# A touching point of the line this close (trunk lengths) to an arm's centre line is the arm:
+# hands on the hips put the elbows behind the back, and the line would rest on them.  A point
+# on an arm's surface lies about its radius (0.07-0.1, more with a sleeve) from its centre
+# line; the touching points of a real back lie >= 0.15 from arms hanging at the sides (dev photos).
+ARM_TOUCH_RATIO = 0.12
 ARM_SAMPLES_PER_SEGMENT = 12
 
 Problem = Literal["no_landmarks", "no_mask", "no_outline", "irregular", "arms"]
@@ -198,15 +203,31 @@ class _TrunkFrame:
         return self.hip + (t * self.up + d * self.back) * self.length
 
 
-def _arm_on_outline(arms: tuple[np.ndarray, ...], frame: _TrunkFrame, s: np.ndarray, d: np.ndarray) -> bool:
-    """Whether an arm's centre line lies within `ARM_MARGIN_RATIO` of the lumbar outline."""
+def _arm_polylines(arms: tuple[np.ndarray, ...], frame: _TrunkFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each arm's centre line, densely sampled, in trunk coordinates (t, d)."""
     f = np.linspace(0.0, 1.0, ARM_SAMPLES_PER_SEGMENT)[None, :, None]
+    lines = []
     for arm in arms:
         points = np.asarray(arm, dtype=np.float64)
         if len(points) < 2:
             continue
         along = (points[:-1, None, :] + f * (points[1:, None, :] - points[:-1, None, :])).reshape(-1, 2)
-        t, depth = frame.to_trunk(along[np.isfinite(along).all(axis=1)])
+        lines.append(frame.to_trunk(along[np.isfinite(along).all(axis=1)]))
+    return lines
+
+
+def _arm_touched(lines: list[tuple[np.ndarray, np.ndarray]], touches: list[tuple[float, float]]) -> bool:
+    """Whether the line rests on an arm: a touching point within `ARM_TOUCH_RATIO` of one."""
+    return any(
+        t.size and float(np.min(np.hypot(t - ts, d - ds))) < ARM_TOUCH_RATIO
+        for t, d in lines
+        for ts, ds in touches
+    )
+
+
+def _arm_on_outline(arms: tuple[np.ndarray, ...], frame: _TrunkFrame, s: np.ndarray, d: np.ndarray) -> bool:
+    """Whether an arm's centre line lies within `ARM_MARGIN_RATIO` of the lumbar outline."""
+    for t, depth in _arm_polylines(arms, frame):
         lumbar = (t >= LUMBAR_LOW_T) & (t <= LUMBAR_HIGH_T) & (t >= s[0]) & (t <= s[-1])
         if np.any(depth[lumbar] >= np.interp(t[lumbar], s, d) - ARM_MARGIN_RATIO):
             return True
@@ -278,6 +299,8 @@ def lumbar_hollow(
     lo, hi = hull[right - 1], hull[right]
     if s[i] == s[hi] and right + 1 < len(hull):
         lo, hi = hull[right], hull[right + 1]
+    if _arm_touched(_arm_polylines(arms, frame), [(s[lo], d[lo]), (s[hi], d[hi])]):
+        return _unknown("arms", outline)
     pixel = frame.to_pixel
     return BackCurve(
         depth_ratio=float(max(depth[i], 0.0)),

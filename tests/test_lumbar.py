@@ -386,3 +386,16 @@ def test_live_baseline_then_hollow_back_reports_the_change_from_the_own_neutral(
     assert relative is not None and relative.status == "fail" and relative.cue == "hollow_back.fail_neutral"
     assert relative.value > S.max_lumbar_change_ratio
     assert outputs.draw(analysis).shape == image.shape
+
+
+def test_a_line_resting_on_an_elbow_behind_the_back_is_not_a_hollow() -> None:
+    """Hands on the hips: the elbow sticks out behind the upper back and the line rests on it."""
+
+    def with_elbow(t: np.ndarray) -> np.ndarray:
+        return np.maximum(curved_back(0.0)(t), 0.36 - 1.5 * np.abs(t - 0.7))
+
+    mask, hip, shoulder = trunk_mask(with_elbow)
+    elbow = hip + np.array([-0.3 * TRUNK_PX, -0.7 * TRUNK_PX])  # facing right: behind = -x
+    arm = np.array([shoulder, elbow, hip + np.array([0.1 * TRUNK_PX, -0.3 * TRUNK_PX])])
+    assert lumbar_hollow(mask, hip, shoulder, facing=1).depth_ratio > 0.05  # the elbow fakes a hollow
+    assert lumbar_hollow(mask, hip, shoulder, facing=1, arms=(arm,)).problem == "arms"
