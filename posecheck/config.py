@@ -371,6 +371,91 @@ class Settings:
         "target hold per side, counted only in correct form (seed text: about 30 s); the hold timer, "
         "'done - switch legs' and each routine step (--hold overrides it there)",
     )
+    hold_max_dropout_s: float = _setting(
+        0.5,
+        0.0,
+        10.0,
+        "hold timer: a failure (or a gap without frames) shorter than this pauses the hold instead of "
+        "ending it; half a second rides over a debounced flicker without counting it",
+    )
+    min_hold_s: float = _setting(
+        1.0, 0.0, 60.0, "hold timer: a hold counts once it lasted this long (a few lucky frames are no hold)"
+    )
+    # --- over time: smoothing, debouncing, steady labels, cue rate (video and live) -------
+    smooth_min_cutoff_hz: float = _setting(
+        1.0,
+        0.01,
+        30.0,
+        "landmark smoothing (One Euro filter): cutoff at rest; lower = a steadier overlay while holding "
+        "a stretch, more lag when starting to move (the One Euro paper's starting point, 1 Hz)",
+    )
+    smooth_beta: float = _setting(
+        10.0,
+        0.0,
+        1000.0,
+        "landmark smoothing: speed coefficient in Hz per (image heights per second); 10 raises the cutoff "
+        "to ~6 Hz at half a frame height per second, so a moving limb lags a frame or two",
+    )
+    smooth_d_cutoff_hz: float = _setting(
+        1.0, 0.01, 30.0, "landmark smoothing: cutoff of the speed estimate (the One Euro paper's 1 Hz)"
+    )
+    smooth_max_gap_s: float = _setting(
+        1.0,
+        0.0,
+        60.0,
+        "landmark smoothing restarts after a gap between frames longer than this: an old position says "
+        "nothing about where the person is now",
+    )
+    verdict_min_duration_s: float = _setting(
+        0.3,
+        0.0,
+        5.0,
+        "debounce: a check's new status is shown once it persisted this long (~9 frames at 30 fps), so "
+        "landmark jitter around a threshold does not flicker the verdict",
+    )
+    verdict_unknown_grace_s: float = _setting(
+        0.5,
+        0.0,
+        5.0,
+        "debounce: a run of 'unknown' shorter than this (a limb lost for a few frames) keeps the last verdict",
+    )
+    verdict_forget_after_s: float = _setting(
+        1.0, 0.0, 60.0, "debounce: a check not seen for this long starts afresh (another exercise was judged)"
+    )
+    hysteresis_deg: float = _setting(
+        2.0,
+        0.0,
+        30.0,
+        "debounce: an angle must be this far beyond its threshold to switch pass<->fail "
+        "(about the landmarks' frame-to-frame jitter in degrees)",
+    )
+    hysteresis_ratio: float = _setting(
+        0.02, 0.0, 1.0, "debounce: the same band for ratios (lengths relative to a body segment)"
+    )
+    label_switch_after_s: float = _setting(
+        0.7,
+        0.0,
+        10.0,
+        "steady labels (exercise, front leg, view): a new label wins once seen in every frame for this long",
+    )
+    label_window_s: float = _setting(
+        1.0, 0.05, 30.0, "steady labels: the voting window of recent frames, in seconds"
+    )
+    label_min_share: float = _setting(
+        0.5, 0.0, 1.0, "steady labels: a new label also wins with more than this share of the window's frames"
+    )
+    label_min_frames: float = _setting(
+        3.0,
+        2.0,
+        100.0,
+        "steady labels: frames a label needs in the window to win by vote (3: one frame never does)",
+    )
+    cue_interval_s: float = _setting(
+        1.0,
+        0.0,
+        30.0,
+        "the cue shown on the overlay changes at most once per this interval, so a person can read it",
+    )
     routine_reps: float = _setting(
         0.0,
         0.0,

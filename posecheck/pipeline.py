@@ -41,11 +41,11 @@ from posecheck.temporal import (
     BaselineState,
     CueSelector,
     HoldState,
-    HoldTimer,
     NeutralBaseline,
-    PoseSmoother,
-    StableLabel,
-    VerdictStabilizer,
+    hold_timer,
+    pose_smoother,
+    stable_label,
+    verdict_stabilizer,
 )
 from posecheck.video import Frame, FrameSource
 
@@ -134,14 +134,19 @@ class FrameAnalyzer:
     def reset(self) -> None:
         """Forget everything seen (new session)."""
         self._reset_labels()
-        self.hold_timer = HoldTimer(target_s=(self.settings or DEFAULT_SETTINGS).hold_target_s)
+        self.hold_timer = hold_timer(self.settings or DEFAULT_SETTINGS)
 
     def _reset_labels(self) -> None:
-        self.smoother = PoseSmoother()
-        self.verdicts = VerdictStabilizer()
-        self.exercise_label, self.side_label, self.view_label = StableLabel(), StableLabel(), StableLabel()
-        self.recognised_label = StableLabel()  # what a fixed exercise's pose looks like
-        self.cues = CueSelector()
+        s = self.settings or DEFAULT_SETTINGS
+        self.smoother = pose_smoother(s)
+        self.verdicts = verdict_stabilizer(s)
+        self.exercise_label, self.side_label, self.view_label = (
+            stable_label(s),
+            stable_label(s),
+            stable_label(s),
+        )
+        self.recognised_label = stable_label(s)  # what a fixed exercise's pose looks like
+        self.cues = CueSelector(s.cue_interval_s)
 
     @property
     def exercise(self) -> str | None:

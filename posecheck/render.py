@@ -8,7 +8,8 @@ decides nothing: colours come from each check's ``status``, the words from
 What is drawn:
 
 * **Skeleton** — the person's left limbs orange, right limbs blue, the shoulder and hip
-  lines white.  A limb whose landmarks have visibility < 0.5, or that the assessment lists as
+  lines white.  A limb whose landmarks have visibility below ``min_visibility`` (the checks'
+  setting), or that the assessment lists as
   ``unseen`` (a misplaced leg), is drawn thin and dark.
 * **Measurements** — for every check with ``points``, in the check's status colour
   (green pass, red fail, grey unknown):
@@ -52,6 +53,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from posecheck.config import DEFAULT_SETTINGS
 from posecheck.landmarks import SKELETON_EDGES, Landmark, Pose
 from posecheck.messages import Lang, text
 from posecheck.results import Assessment, CheckResult
@@ -67,7 +69,6 @@ HoldInfo = HoldState
 
 RGB = tuple[int, int, int]
 
-MIN_VISIBILITY = 0.5
 STATUS_RGB: dict[str, RGB] = {"pass": (40, 200, 80), "fail": (240, 60, 50), "unknown": (160, 160, 160)}
 # Lighter shades for text on dark boxes and for values drawn on the video.
 STATUS_TEXT_RGB: dict[str, RGB] = {"pass": (90, 230, 120), "fail": (255, 100, 90), "unknown": (190, 190, 190)}
@@ -384,10 +385,19 @@ class OverlayRenderer:
         mirror: show the frame flipped left-right, as a mirror (nicer to face in a live
             window).  The landmarks are flipped with it; text is not.  The person's
             "left" stays their left.
+        min_visibility: a landmark below this visibility is drawn as hidden (the checks'
+            own threshold, `posecheck.config.Settings.min_visibility`).
     """
 
-    def __init__(self, lang: Lang = "en", show_panel: bool = True, mirror: bool = False) -> None:
+    def __init__(
+        self,
+        lang: Lang = "en",
+        show_panel: bool = True,
+        mirror: bool = False,
+        min_visibility: float = DEFAULT_SETTINGS.min_visibility,
+    ) -> None:
         self.lang: Lang = lang
+        self.min_visibility = min_visibility
         self.show_panel = show_panel
         self.mirror = mirror
         # The corner the cue banner sits in (`_banner_place`); kept between frames so the
@@ -453,7 +463,11 @@ class OverlayRenderer:
         key = cue_key if cue_key is not None else assessment.main_cue()
         status_bottom = height
         if key:
-            weights = self._banner_weights(xy, visibility, assessment) if pose is not None else None
+            weights = (
+                self._banner_weights(xy, visibility, assessment, self.min_visibility)
+                if pose is not None
+                else None
+            )
             top, bottom = self._draw_cue(canvas, key, assessment, layout, upper=boxes_bottom, weights=weights)
             status_bottom = top if bottom >= height - layout.margin else height
         if status_line:
@@ -477,9 +491,8 @@ class OverlayRenderer:
             xy[:, 0] = width - 1 - xy[:, 0]
         return xy
 
-    @staticmethod
-    def _seen(xy: np.ndarray, visibility: np.ndarray, landmarks: Sequence[Landmark]) -> bool:
-        return all(visibility[lm] >= MIN_VISIBILITY and np.isfinite(xy[lm]).all() for lm in landmarks)
+    def _seen(self, xy: np.ndarray, visibility: np.ndarray, landmarks: Sequence[Landmark]) -> bool:
+        return all(visibility[lm] >= self.min_visibility and np.isfinite(xy[lm]).all() for lm in landmarks)
 
     # ----------------------------------------------------------------- skeleton
 
@@ -487,7 +500,7 @@ class OverlayRenderer:
         # Every frame of a video goes through here: one polylines call per colour instead of
         # a line call per bone keeps the Python work (which holds the GIL) small.
         finite = np.isfinite(xy).all(axis=1)
-        seen = finite & (vis >= MIN_VISIBILITY)
+        seen = finite & (vis >= self.min_visibility)
         pixels = np.rint(np.where(finite[:, None], xy, 0.0)).astype(np.int32)
         bones: dict[tuple[int, int, int], list[np.ndarray]] = {}
         faint: list[np.ndarray] = []
@@ -804,13 +817,15 @@ class OverlayRenderer:
         return AMBER
 
     @staticmethod
-    def _banner_weights(xy: np.ndarray, vis: np.ndarray, assessment: Assessment) -> np.ndarray:
+    def _banner_weights(
+        xy: np.ndarray, vis: np.ndarray, assessment: Assessment, min_visibility: float
+    ) -> np.ndarray:
         """(n, 3) rows of x, y, weight: points along the visible bones (weight 1 each) and the
         measured joints (weight 3), i.e. what the banner should not hide."""
         weight = np.zeros(len(xy))
         for check in assessment.checks:
             weight[list(check.points)] = 3.0
-        seen = (vis >= MIN_VISIBILITY) & np.isfinite(xy).all(axis=1)
+        seen = (vis >= min_visibility) & np.isfinite(xy).all(axis=1)
         measured = seen & (weight > 0)
         bones = _EDGE_ARRAY[seen[_EDGE_ARRAY].all(axis=1)]
         start, end = xy[bones[:, 0]], xy[bones[:, 1]]

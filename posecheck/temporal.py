@@ -32,6 +32,8 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from posecheck.config import DEFAULT_SETTINGS as _S
+from posecheck.config import Settings
 from posecheck.landmarks import Pose, Side
 from posecheck.results import Assessment, CheckResult, Status
 
@@ -168,11 +170,11 @@ class PoseSmoother:
 
     def __init__(
         self,
-        min_cutoff_hz: float = 1.0,
-        beta: float = 10.0,
-        d_cutoff_hz: float = 1.0,
-        min_visibility: float = 0.5,
-        max_gap_s: float = 1.0,
+        min_cutoff_hz: float = _S.smooth_min_cutoff_hz,
+        beta: float = _S.smooth_beta,
+        d_cutoff_hz: float = _S.smooth_d_cutoff_hz,
+        min_visibility: float = _S.min_visibility,
+        max_gap_s: float = _S.smooth_max_gap_s,
     ) -> None:
         self.min_visibility = float(min_visibility)
         self.max_gap_s = float(max_gap_s)
@@ -212,7 +214,9 @@ class PoseSmoother:
 
 # Hysteresis band per unit of `CheckResult.value`: a pass<->fail change needs the value
 # to be this far beyond the threshold (|margin| >= band).
-DEFAULT_HYSTERESIS: Mapping[str, float] = MappingProxyType({"deg": 2.0, "ratio": 0.02})
+DEFAULT_HYSTERESIS: Mapping[str, float] = MappingProxyType(
+    {"deg": _S.hysteresis_deg, "ratio": _S.hysteresis_ratio}
+)
 
 
 class StatusDebouncer:
@@ -241,9 +245,9 @@ class StatusDebouncer:
 
     def __init__(
         self,
-        min_duration_s: float = 0.3,
+        min_duration_s: float = _S.verdict_min_duration_s,
         hysteresis: Mapping[str, float] = DEFAULT_HYSTERESIS,
-        unknown_grace_s: float = 0.5,
+        unknown_grace_s: float = _S.verdict_unknown_grace_s,
     ) -> None:
         self.min_duration_s = float(min_duration_s)
         self.hysteresis = dict(hysteresis)
@@ -321,10 +325,10 @@ class VerdictStabilizer:
 
     def __init__(
         self,
-        min_duration_s: float = 0.3,
+        min_duration_s: float = _S.verdict_min_duration_s,
         hysteresis: Mapping[str, float] = DEFAULT_HYSTERESIS,
-        unknown_grace_s: float = 0.5,
-        forget_after_s: float = 1.0,
+        unknown_grace_s: float = _S.verdict_unknown_grace_s,
+        forget_after_s: float = _S.verdict_forget_after_s,
     ) -> None:
         self.min_duration_s = float(min_duration_s)
         self.hysteresis = dict(hysteresis)
@@ -377,10 +381,10 @@ class StableLabel:
 
     def __init__(
         self,
-        switch_after_s: float = 0.7,
-        window_s: float = 1.0,
-        min_share: float = 0.5,
-        min_frames: int = 3,
+        switch_after_s: float = _S.label_switch_after_s,
+        window_s: float = _S.label_window_s,
+        min_share: float = _S.label_min_share,
+        min_frames: float = _S.label_min_frames,
     ) -> None:
         self.switch_after_s = float(switch_after_s)
         self.window_s = float(window_s)
@@ -429,7 +433,7 @@ class CueSelector:
             is shown when the interval is over if it is still wanted then.
     """
 
-    def __init__(self, min_interval_s: float = 1.0) -> None:
+    def __init__(self, min_interval_s: float = _S.cue_interval_s) -> None:
         self.min_interval_s = float(min_interval_s)
         self.reset()
 
@@ -528,7 +532,12 @@ class HoldTimer:
     does not increase adds no time.
     """
 
-    def __init__(self, target_s: float = 30.0, max_dropout_s: float = 0.5, min_hold_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        target_s: float = _S.hold_target_s,
+        max_dropout_s: float = _S.hold_max_dropout_s,
+        min_hold_s: float = _S.min_hold_s,
+    ) -> None:
         self.target_s = float(target_s)
         self.max_dropout_s = float(max_dropout_s)
         self.min_hold_s = float(min_hold_s)
@@ -692,3 +701,34 @@ class NeutralBaseline:
         else:
             self._state = replace(self._state, phase="failed", recorded_s=0.0)
         return self._state
+
+
+# ---------------------------------------------------------------------- from the settings
+
+
+def pose_smoother(settings: Settings) -> PoseSmoother:
+    """A `PoseSmoother` with the settings' One Euro parameters and visibility threshold."""
+    s = settings
+    return PoseSmoother(
+        s.smooth_min_cutoff_hz, s.smooth_beta, s.smooth_d_cutoff_hz, s.min_visibility, s.smooth_max_gap_s
+    )
+
+
+def verdict_stabilizer(settings: Settings) -> VerdictStabilizer:
+    """A `VerdictStabilizer` with the settings' debounce times and hysteresis bands."""
+    s = settings
+    bands = {"deg": s.hysteresis_deg, "ratio": s.hysteresis_ratio}
+    return VerdictStabilizer(
+        s.verdict_min_duration_s, bands, s.verdict_unknown_grace_s, s.verdict_forget_after_s
+    )
+
+
+def stable_label(settings: Settings) -> StableLabel:
+    """A `StableLabel` with the settings' switch time, window and vote."""
+    s = settings
+    return StableLabel(s.label_switch_after_s, s.label_window_s, s.label_min_share, s.label_min_frames)
+
+
+def hold_timer(settings: Settings) -> HoldTimer:
+    """A `HoldTimer` with the settings' target, dropout and minimum hold."""
+    return HoldTimer(settings.hold_target_s, settings.hold_max_dropout_s, settings.min_hold_s)

@@ -284,7 +284,9 @@ def run_session(
             with PoseEstimator(model=args.model, mode="video") as estimator:
                 report.model = estimator.model_name
                 outputs = Outputs(
-                    renderer=OverlayRenderer(args.lang, mirror=args.mirror),
+                    renderer=OverlayRenderer(
+                        args.lang, mirror=args.mirror, min_visibility=settings.min_visibility
+                    ),
                     sink=sink,
                     # Keep per-frame results only when a report was asked for: a live
                     # session may run for hours.  The history's counts need no frames.

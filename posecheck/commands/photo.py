@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
                 if renderer is None:
                     from posecheck.render import OverlayRenderer
 
-                    renderer = OverlayRenderer(lang=args.lang)
+                    renderer = OverlayRenderer(lang=args.lang, min_visibility=settings.min_visibility)
                 try:
                     # A small photo is drawn on enlarged, so the panel and cue stay legible
                     # and leave the person visible (the overlay is laid out for ~640x480).

@@ -140,7 +140,9 @@ def analyse(
             with PoseEstimator(model=model, mode="video") as estimator:
                 report.model = estimator.model_name
                 outputs = Outputs(
-                    renderer=OverlayRenderer(lang) if sink is not None else None,
+                    renderer=OverlayRenderer(lang, min_visibility=settings.min_visibility)
+                    if sink is not None
+                    else None,
                     sink=sink,
                     report=report,
                     report_file=report_files[0] if report_files else None,
