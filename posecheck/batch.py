@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from posecheck.errors import InputError, PosecheckError, UsageError
 from posecheck.messages import Lang
@@ -211,7 +211,17 @@ class Reporter:
             self._pending = 0
 
 
-def run_job(job: VideoJob, reporter: Reporter | None = None) -> JobResult:
+class Progress(Protocol):
+    """Where a job's progress goes: a `Reporter` (worker processes) or `_Direct`."""
+
+    def send(self, message: Message) -> None: ...
+
+    def frame(self, index: int) -> None: ...
+
+    def flush(self, index: int) -> None: ...
+
+
+def run_job(job: VideoJob, reporter: Progress | None = None) -> JobResult:
     """Analyse one input and write its three outputs; any failure is the result's status."""
     from posecheck.commands.video import analyse  # heavy modules load in the worker only
 

@@ -27,16 +27,17 @@ import signal
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
-from posecheck.config import DEFAULT_SETTINGS
-from posecheck.landmarks import Pose
+from posecheck.config import DEFAULT_SETTINGS, Settings
+from posecheck.landmarks import Pose, Side
+from posecheck.messages import Lang
 from posecheck.mismatch import clearly_other, mismatch_note
-from posecheck.results import Assessment
+from posecheck.results import Assessment, View
 from posecheck.temporal import (
     BaselineState,
     CueSelector,
@@ -49,15 +50,19 @@ from posecheck.temporal import (
 )
 from posecheck.video import Frame, FrameSource
 
+if TYPE_CHECKING:
+    from posecheck.video import VideoSink
+
 log = logging.getLogger(__name__)
 
 
 class Estimator(Protocol):
     """`posecheck.estimator.PoseEstimator`: `detect` is `to_pose(infer(prepare(image)))`."""
 
-    model_name: str
+    @property
+    def model_name(self) -> str: ...
 
-    def detect(self, image_bgr: np.ndarray, timestamp_s: float) -> Pose | None: ...
+    def detect(self, image_bgr: np.ndarray, timestamp_s: float = 0.0) -> Pose | None: ...
 
     def prepare(self, image_bgr: np.ndarray) -> Any: ...
 
@@ -86,7 +91,7 @@ class Analysis:
 
 
 def analyse_photo(
-    estimator: Estimator, image_bgr: np.ndarray, settings: Any = None, exercise: str | None = None
+    estimator: Estimator, image_bgr: np.ndarray, settings: Settings | None = None, exercise: str | None = None
 ) -> tuple[Pose | None, Assessment]:
     """The snapshot check of one image, as ``posecheck photo`` runs it: the landmarks (looked
     for again in the mirrored, turned and zoomed-out photo when they fit the person's
@@ -114,7 +119,9 @@ class FrameAnalyzer:
         exercise: internal exercise id to judge, or None to recognise it.
     """
 
-    def __init__(self, estimator: Estimator, settings: Any = None, exercise: str | None = None) -> None:
+    def __init__(
+        self, estimator: Estimator, settings: Settings | None = None, exercise: str | None = None
+    ) -> None:
         from posecheck.assess import assess  # the rules; imported here to keep `import` light
 
         self._assess = assess
@@ -229,8 +236,58 @@ class FrameAnalyzer:
                     assessment, exercise=None, front_side=None, checks=(), note="no_exercise"
                 )
         elif exercise != assessment.exercise or (side is not None and side != assessment.front_side):
-            assessment = self._assess(pose, self.settings, exercise, front=side)
-        return replace(assessment, view=view or assessment.view)
+            assessment = self._assess(pose, self.settings, exercise, front=cast("Side | None", side))
+        return replace(assessment, view=cast("View | None", view) or assessment.view)
+
+
+class Renderer(Protocol):
+    """`posecheck.render.OverlayRenderer`: draws an analysed frame."""
+
+    lang: Lang
+    mirror: bool
+
+    def draw(
+        self,
+        image_bgr: np.ndarray,
+        pose: Pose | None,
+        assessment: Assessment,
+        hold: HoldState | None = None,
+        *,
+        cue_key: str | None = None,
+        status_line: str | None = None,
+        tags: Sequence[str] = (),
+    ) -> np.ndarray: ...
+
+
+class Sink(Protocol):
+    """`posecheck.video.VideoSink`: the annotated MP4."""
+
+    @property
+    def fps(self) -> float: ...
+
+    @property
+    def frames_written(self) -> int: ...
+
+    def write(self, image: np.ndarray, repeat: int = 1) -> None: ...
+
+
+class Recorder(Protocol):
+    """`posecheck.report.Report` or `posecheck.history.SessionTally`: takes every frame's
+    typed results."""
+
+    def add(self, assessment: Assessment, time_s: float, hold: HoldState | None = None) -> None: ...
+
+
+class PeriodicWriter(Protocol):
+    """`posecheck.report.ReportFile`: rewrites the report now and then during a session."""
+
+    def maybe_flush(self, report: Any) -> bool: ...
+
+
+class Listener(Protocol):
+    """`posecheck.voice` / `posecheck.audio`: hears every analysed frame (spoken cues)."""
+
+    def hear(self, analysis: Analysis) -> object: ...
 
 
 @dataclass
@@ -250,15 +307,15 @@ class Outputs:
         tags: small words for the overlay's corner (voice on/off, the chosen exercise).
     """
 
-    renderer: Any = None
-    sink: Any = None
-    report: Any = None
-    report_file: Any = None
-    lang: str = "en"
+    renderer: Renderer | None = None
+    sink: Sink | None = None
+    report: Recorder | None = None
+    report_file: PeriodicWriter | None = None
+    lang: Lang = "en"
     source_name: str = ""
     model_name: str | None = None
     on_frame: Callable[[Analysis], None] | None = None
-    voice: Any = None
+    voice: Listener | None = None
     on_analysis: Callable[[Analysis], Analysis] | None = None
     tags: Callable[[], list[str]] | None = None
 
@@ -278,6 +335,8 @@ class Outputs:
             self.report_file.maybe_flush(self.report)
 
     def draw(self, analysis: Analysis, status_line: str | None = None) -> np.ndarray:
+        if self.renderer is None:
+            raise ValueError("Outputs.draw needs a renderer")
         baseline_line, baseline_tags = self._baseline_words(analysis.baseline)
         return self.renderer.draw(
             analysis.frame.image,
@@ -291,7 +350,7 @@ class Outputs:
 
     def _baseline_words(self, state: BaselineState) -> tuple[str | None, list[str]]:
         """The live baseline on the overlay: a status line while recording, then a tag."""
-        from posecheck.messages import Lang, text
+        from posecheck.messages import text
 
         lang = cast("Lang", self.lang)
         if state.phase == "recording":
@@ -346,6 +405,74 @@ def _ended(source: FrameSource, stop: threading.Event) -> str:
     if stop.is_set():
         return "interrupted"
     return {"broken": "input_broken", "lost": "camera_lost"}.get(source.state, "end_of_input")
+
+
+# ---------------------------------------------------------------------- assembly (video and live)
+
+
+def open_stream(
+    name: str | int,
+    *,
+    realtime: bool = False,
+    record: str | None = None,
+    inputs: Sequence[str] = (),
+    camera_device: bool = False,
+) -> tuple[FrameSource, VideoSink | None]:
+    """The input (video file or camera; ``camera_device``: a device path is a camera) and,
+    with ``record``, the annotated MP4 written beside it (checked against ``inputs`` so it
+    never overwrites one).  Close both with `close_stream` in a ``finally``: releasing the
+    MP4 is what makes it playable."""
+    from posecheck.video import VideoSink, open_source
+
+    source = open_source(name, realtime=realtime, camera_device=camera_device)
+    try:
+        sink = VideoSink(record, source.fps, inputs=inputs) if record else None
+    except BaseException:
+        source.close()
+        raise
+    return source, sink
+
+
+def close_stream(source: FrameSource, sink: VideoSink | None) -> None:
+    """Finalise the MP4 (if any), then release the input."""
+    try:
+        if sink is not None:
+            sink.close()
+    finally:
+        source.close()
+
+
+def assemble(
+    estimator: Estimator,
+    settings: Settings,
+    exercise: str | None,
+    *,
+    lang: Lang,
+    source_name: str,
+    sink: Sink | None = None,
+    report: Recorder | None = None,
+    report_file: PeriodicWriter | None = None,
+    draw: bool = True,
+    mirror: bool = False,
+    on_frame: Callable[[Analysis], None] | None = None,
+) -> tuple[FrameAnalyzer, Outputs]:
+    """The per-frame step and where its frames go, as ``video`` and ``live`` both run them:
+    the overlay (``draw``; mirrored for a live window) with the settings' visibility
+    threshold, the MP4, the report and its periodic rewrite."""
+    from posecheck.render import OverlayRenderer
+
+    renderer = OverlayRenderer(lang, mirror=mirror, min_visibility=settings.min_visibility) if draw else None
+    outputs = Outputs(
+        renderer=renderer,
+        sink=sink,
+        report=report,
+        report_file=report_file,
+        lang=lang,
+        source_name=source_name,
+        model_name=estimator.model_name,
+        on_frame=on_frame,
+    )
+    return FrameAnalyzer(estimator, settings, exercise), outputs
 
 
 # ---------------------------------------------------------------------- video mode
@@ -478,7 +605,7 @@ class RecordClock:
     """Writes live frames to the MP4 at their capture times: a frame is repeated to fill
     the time of dropped frames, so the recording plays at real speed."""
 
-    def __init__(self, sink: Any) -> None:
+    def __init__(self, sink: Sink) -> None:
         self.sink = sink
         self._t0: float | None = None
 

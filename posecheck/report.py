@@ -31,6 +31,7 @@ from typing import Any
 
 from posecheck.errors import UsageError
 from posecheck.fileio import atomic_write_text, check_writable
+from posecheck.messages import Lang
 from posecheck.results import Assessment, CheckResult
 from posecheck.temporal import HoldState
 
@@ -70,7 +71,7 @@ class Report:
 
     source: str
     model: str | None = None
-    lang: str = "en"
+    lang: Lang = "en"
     frames: list[dict[str, Any]] = field(default_factory=list)
     hold: HoldState | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -89,7 +90,7 @@ class Report:
         for check in assessment.checks:
             self.checks[check.id] = check
         record = assessment.to_dict(
-            self.lang,  # type: ignore[arg-type]
+            self.lang,
             source=self.source,
             model=self.model,
             time_s=round(time_s, 3),

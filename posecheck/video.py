@@ -258,8 +258,8 @@ class CaptureSource(FrameSource):
             # Start the clock when the consumer starts reading, not when the source was
             # opened (model loading in between would otherwise look like a backlog).
             self._t0 = self._clock()
-            image, self._first = self._first, None
-            yield self._make_frame(image)
+            first, self._first = self._first, None
+            yield self._make_frame(first)
         while self.state not in ("ended", "broken"):
             image = self._read_retrying()
             if image is None:

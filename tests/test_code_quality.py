@@ -1,5 +1,5 @@
-"""The tree stays lint-clean, formatted, and the pure core type-checks (ruff and mypy settings in
-pyproject.toml).  Skipped where the dev tools are not installed."""
+"""The tree stays lint-clean, formatted, and the whole package type-checks (ruff and mypy settings in
+pyproject.toml: mypy runs over ``posecheck``).  Skipped where the dev tools are not installed."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_ruff_lint_and_format() -> None:
     assert formatting.returncode == 0, formatting.stdout + formatting.stderr
 
 
-def test_mypy_pure_core() -> None:
+def test_mypy_whole_package() -> None:
     pytest.importorskip("mypy", reason="mypy not installed (pip install '.[dev]')")
     result = _run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr

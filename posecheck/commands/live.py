@@ -249,10 +249,8 @@ def run_session(
     from posecheck.exercises import exercise_id
     from posecheck.history import SessionTally
     from posecheck.memory import release_big_buffers
-    from posecheck.pipeline import FrameAnalyzer, Outputs, run_live, stop_on_signals
-    from posecheck.render import OverlayRenderer
+    from posecheck.pipeline import assemble, close_stream, open_stream, run_live, stop_on_signals
     from posecheck.report import Report, ReportFile
-    from posecheck.video import VideoSink, open_source
 
     release_big_buffers()  # a session may last an hour: keep its memory flat
     settings = load_settings(args.config)
@@ -266,9 +264,10 @@ def run_session(
             raise UsageError(f"--snapshot-dir {snapshot_dir} does not exist; create it first")
     report_file = ReportFile(args.report) if args.report else None
     with stop_on_signals() as stop:
-        source = open_source(args.camera, realtime=True, camera_device=True)
         inputs = [args.camera] if is_file else []
-        sink = VideoSink(args.record, source.fps, inputs=inputs) if args.record else None
+        source, sink = open_stream(
+            args.camera, realtime=True, record=args.record, inputs=inputs, camera_device=True
+        )
         report = Report(
             source=str(args.camera),
             lang=args.lang,
@@ -283,20 +282,19 @@ def run_session(
         try:
             with PoseEstimator(model=args.model, mode="video") as estimator:
                 report.model = estimator.model_name
-                outputs = Outputs(
-                    renderer=OverlayRenderer(
-                        args.lang, mirror=args.mirror, min_visibility=settings.min_visibility
-                    ),
+                analyzer, outputs = assemble(
+                    estimator,
+                    settings,
+                    exercise,
+                    lang=args.lang,
+                    source_name=str(args.camera),
                     sink=sink,
                     # Keep per-frame results only when a report was asked for: a live
                     # session may run for hours.  The history's counts need no frames.
                     report=report if report_file is not None else tally,
                     report_file=report_file,
-                    lang=args.lang,
-                    source_name=str(args.camera),
-                    model_name=estimator.model_name,
+                    mirror=args.mirror,
                 )
-                analyzer = FrameAnalyzer(estimator, settings, exercise)
                 if args.baseline:
                     analyzer.start_baseline()
                 voice = open_voice(
@@ -336,9 +334,7 @@ def run_session(
                 report.extra["voice"] = voice.log.to_dict()
                 if args.audio_out:
                     voice.write_wav(args.audio_out)
-            if sink is not None:
-                sink.close()
-            source.close()
+            close_stream(source, sink)
             finish(report, report_file, ended, complete)
         if sink is not None:
             sink.raise_error()  # a write that failed only while finishing the file

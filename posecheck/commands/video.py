@@ -27,6 +27,7 @@ from posecheck.commands.common import (
     save_history,
 )
 from posecheck.errors import UsageError
+from posecheck.messages import Lang
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def analyse(
     *,
     output: str | None = None,
     reports: Sequence[str] = (),
-    lang: str = "en",
+    lang: Lang = "en",
     model: str = "full",
     exercise: str = "auto",
     config: str | None = None,
@@ -114,17 +115,14 @@ def analyse(
     from posecheck.config import load_settings
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
-    from posecheck.pipeline import FrameAnalyzer, Outputs, run_video, stop_on_signals
-    from posecheck.render import OverlayRenderer
+    from posecheck.pipeline import assemble, close_stream, open_stream, run_video, stop_on_signals
     from posecheck.report import Report, ReportFile
-    from posecheck.video import VideoSink, open_source
 
     settings = load_settings(config)
     check_distinct_paths(input_path, output, *reports, audio_out)
     report_files = [ReportFile(path) for path in reports]
     with stop_on_signals() as stop:
-        source = open_source(input_path)
-        sink = VideoSink(output, source.fps, inputs=[input_path]) if output else None
+        source, sink = open_stream(input_path, record=output, inputs=[input_path])
         report = Report(
             source=input_path,
             lang=lang,
@@ -139,19 +137,18 @@ def analyse(
                 on_start(source.frame_count)
             with PoseEstimator(model=model, mode="video") as estimator:
                 report.model = estimator.model_name
-                outputs = Outputs(
-                    renderer=OverlayRenderer(lang, min_visibility=settings.min_visibility)
-                    if sink is not None
-                    else None,
+                analyzer, outputs = assemble(
+                    estimator,
+                    settings,
+                    exercise_id(exercise),
+                    lang=lang,
+                    source_name=input_path,
                     sink=sink,
                     report=report,
                     report_file=report_files[0] if report_files else None,
-                    lang=lang,
-                    source_name=input_path,
-                    model_name=estimator.model_name,
+                    draw=sink is not None,
                     on_frame=None if on_frame is None else lambda _analysis: on_frame(),
                 )
-                analyzer = FrameAnalyzer(estimator, settings, exercise_id(exercise))
                 if audio_out or (voice_track and output):
                     from posecheck.audio import AudioTrack, Voice
 
@@ -163,9 +160,7 @@ def analyse(
             if voice is not None:
                 voice.close()
                 report.extra["voice"] = voice.log.to_dict()
-            if sink is not None:
-                sink.close()
-            source.close()
+            close_stream(source, sink)
             if output and any(str(path).lower().endswith(".html") for path in reports):
                 _add_media(report, output, complete, ended)
             for report_file in report_files:

@@ -44,7 +44,7 @@ from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose, Side
 Facing = Literal["right", "left"]
 ArmPlacement = Literal["hanging", "knee", "forward"]
 
-L = Landmark
+L: type[Landmark] = Landmark
 
 
 # --------------------------------------------------------------------------- shape

@@ -35,7 +35,7 @@ from posecheck.synth.body import (
     skeleton,
 )
 
-L = Landmark
+L: type[Landmark] = Landmark
 RGB = tuple[int, int, int]
 
 
