@@ -555,7 +555,7 @@ class VideoSink:
         if width % 2 or height % 2:
             image = cv2.copyMakeBorder(image, 0, height % 2, 0, width % 2, cv2.BORDER_REPLICATE)
         yuv = cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420)  # OpenCV's conversion is the cheapest here
-        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")  # type: ignore[arg-type]  # cv2 stubs: uint8
         frame.pts = pts
         return frame
 
@@ -690,7 +690,7 @@ def _mux_with_audio(video_in: Any, audio_in: Any, out_path: Path) -> None:
         next_video, next_audio = next(videos, None), next(audios, None)
         while next_video is not None or next_audio is not None:
             if next_audio is None or (next_video is not None and seconds(next_video) <= seconds(next_audio)):
-                out.mux(next_video)
+                out.mux(next_video)  # type: ignore[arg-type]  # not None: the loop's condition
                 next_video = next(videos, None)
             else:
                 out.mux(next_audio)
