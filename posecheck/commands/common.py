@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from posecheck.errors import UsageError
-from posecheck.exercises import exercise_choices
+from posecheck.exercises import EXERCISES, exercise_choices
 from posecheck.messages import LANGS
 
 
@@ -22,7 +22,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, *, exercise: bool = Tr
             "--exercise",
             choices=exercise_choices(),
             default="auto",
-            help="exercise to judge; auto recognises it (default: auto)",
+            help="exercise to judge; auto recognises it (default: auto). "
+            + "; ".join(f"{e.cli_name}: {e.description}" for e in EXERCISES.values()),
         )
     parser.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default: en)")
     parser.add_argument(

@@ -18,6 +18,7 @@ from typing import Any
 
 from posecheck.commands.common import add_common_arguments
 from posecheck.errors import InputError, PosecheckError, UsageError
+from posecheck.exercises import EXERCISES
 from posecheck.messages import Lang, text
 from posecheck.results import Assessment
 
@@ -31,8 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "photo",
         help="check the pose in photos (or a webcam snapshot)",
         description=(
-            "Recognise the exercise (kneeling lunge, standing lunge, prone press-up, standing "
-            "posture), the front leg and the camera view in each photo and check the form."
+            f"Recognise the exercise ({', '.join(text(e.id) for e in EXERCISES.values())}), the front leg "
+            "and the camera view in each photo and check the form."
         ),
     )
     parser.add_argument("images", metavar="IMG", nargs="*", help="image files (JPEG, PNG, ...)")
