@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import posecheck.exercises as registry
+from posecheck import config
 from posecheck.assess import assess
 from posecheck.commands.photo import format_text
 from posecheck.config import Settings, setting_spec
@@ -123,12 +124,15 @@ def test_a_forgotten_part_fails_loudly(broken: Exercise, complaint: str) -> None
 @pytest.fixture
 def wall_sit(monkeypatch: pytest.MonkeyPatch) -> Iterator[Exercise]:
     """The registry with `tests/extra_exercises` on its path (a plugin folder of our own)."""
+    declared = dict(config.DECLARED)
     monkeypatch.setattr(registry, "__path__", [*registry.__path__, str(EXTRA)])
     registry.reload()
     yield EXERCISES["wall_sit"]
     monkeypatch.undo()
     registry.reload()
     sys.modules.pop("posecheck.exercises.wall_sit", None)
+    config.DECLARED.clear()
+    config.DECLARED.update(declared)  # its setting goes with it
 
 
 def test_a_test_only_exercise_is_picked_up_with_no_edit_elsewhere(wall_sit: Exercise) -> None:
@@ -152,10 +156,14 @@ def test_a_test_only_exercise_is_picked_up_with_no_edit_elsewhere(wall_sit: Exer
     shown = format_text(result, "wall.jpg", "nl")
     assert "muurzit" in shown and "Bovenbenen horizontaal" in shown and "Zak langs de muur" in shown
     assert result.to_dict("en")["checks"][0]["message"] == "Slide down the wall until your thighs are level."
-    # and its setting is settable like any other
+    # and its setting is documented and settable like any other
     assert setting_spec("max_wall_sit_thigh_tilt_deg").high == 45.0
+    assert "max_wall_sit_thigh_tilt_deg = 15.0" in config.describe_settings()
+    lenient = config.settings_from_mapping({"max_wall_sit_thigh_tilt_deg": 30})
+    assert assess(sagging, lenient).all_pass
 
 
 def test_without_it_the_four_exercises_judge_as_before() -> None:
     assert "wall_sit" not in EXERCISES
     assert text("wall_sit") == "wall_sit"
+    assert "max_wall_sit_thigh_tilt_deg" not in config.DECLARED
