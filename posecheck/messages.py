@@ -69,6 +69,7 @@ MESSAGES: dict[str, Texts] = {
     "voice.done": {"en": "Done.", "nl": "Klaar."},
     "voice.count": {"en": "{n}", "nl": "{n}"},
     "voice.go": {"en": "Go.", "nl": "Start."},
+    "voice.snapshot": {"en": "Photo.", "nl": "Foto."},
     # A fixed exercise (--exercise, the e key, a routine step) that the pose clearly is not
     "mismatch.kneeling_lunge": {
         "en": "This does not look like a kneeling lunge.",

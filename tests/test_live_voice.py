@@ -335,3 +335,23 @@ def test_video_voice_puts_the_cues_into_the_mp4(tmp_path: Path) -> None:
     for entry in said:  # the same sentences at the same times in the MP4's sound
         assert speech_rms(track, mp4_rate, entry["start_s"], entry["end_s"]) > SPEECH_RMS, entry
     assert rms(track, mp4_rate, 0.2, said[0]["start_s"] - 0.2) < 50.0  # AAC leaves a faint hiss at most
+
+
+def test_snapshot_countdown_is_said(tmp_path: Path) -> None:
+    import cv2
+
+    from posecheck.commands.photo import _snapshot
+
+    clip = tmp_path / "cam.mp4"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, SIZE)
+    for _ in range(150):
+        writer.write(np.full((SIZE[1], SIZE[0], 3), 90, np.uint8))
+    writer.release()
+    voice = Voice("nl", DEFAULT_SETTINGS, track=AudioTrack(), realtime=True)
+    image = _snapshot(str(clip), 2.0, voice)  # a file stands in for the camera
+    assert image.shape == (SIZE[1], SIZE[0], 3)
+    said = [(e["key"], e["text"]) for e in voice.log.entries]
+    assert said == [("voice.count", "2"), ("voice.count", "1"), ("voice.snapshot", "Foto.")]
+    starts = [e["t"] for e in voice.log.entries]
+    assert starts[1] - starts[0] == pytest.approx(1.0, abs=0.2)
+    assert starts[2] - starts[0] == pytest.approx(2.0, abs=0.2)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import time
 from pathlib import Path
@@ -43,7 +44,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         metavar="S",
         type=float,
         default=3.0,
-        help="seconds before the camera snapshot (default 3)",
+        help="seconds before the camera snapshot, counted down aloud (default 3)",
+    )
+    parser.add_argument(
+        "--no-voice",
+        dest="voice",
+        action="store_false",
+        help="do not count the snapshot down aloud (it is, where an audio device exists)",
     )
     parser.add_argument(
         "-o", "--output", metavar="OUT.jpg", help="write the annotated image (with several images: a folder)"
@@ -107,23 +114,42 @@ def _check_output(output: str | None, sources: list[str], images: list[str]) -> 
         check_output_path(out, inputs=images, what="image")
 
 
-def _snapshot(camera: int, countdown_s: float) -> Any:
-    """The last frame after ``countdown_s`` seconds (the camera's exposure settles meanwhile)."""
+def _snapshot(camera: int | str, countdown_s: float, voice: Any = None) -> Any:
+    """The last frame after ``countdown_s`` seconds (the camera's exposure settles meanwhile);
+    ``voice`` (`posecheck.audio.Voice`) counts the seconds down aloud."""
     from posecheck.video import open_source
+    from posecheck.voice import Utterance
 
     deadline = time.monotonic() + max(countdown_s, 0.0)
     last = None
-    with open_source(camera, realtime=True) as source:  # InputError when it cannot be opened
-        for frame in source:
-            last = frame
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            print(f"\rsnapshot in {remaining:4.1f} s ", end="", file=sys.stderr)
-    print(file=sys.stderr)
+    said = 0
+    try:
+        with open_source(camera, realtime=True) as source:  # InputError when it cannot be opened
+            for frame in source:
+                last = frame
+                remaining = deadline - time.monotonic()
+                t = frame.timestamp_s
+                if remaining <= 0:
+                    if voice is not None:
+                        voice.say([Utterance("voice.snapshot", t, "countdown")], t)
+                    break
+                if voice is not None and (said == 0 or math.ceil(remaining) < said):
+                    said = math.ceil(remaining)
+                    voice.say([Utterance("voice.count", t, "countdown", (("n", said),))], t)
+                print(f"\rsnapshot in {remaining:4.1f} s ", end="", file=sys.stderr)
+    finally:
+        print(file=sys.stderr)
+        if voice is not None:
+            voice.close()  # the last word is heard before the analysis starts
     if last is None:
         raise InputError(f"camera {camera} gave no picture: check it is connected and not used elsewhere")
     return last.image
+
+
+def _countdown_voice(args: argparse.Namespace, settings: Any) -> Any:
+    from posecheck.audio import open_voice
+
+    return open_voice(args.lang, settings, speak=args.voice, audio_out=None, realtime=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,7 +171,9 @@ def run(args: argparse.Namespace) -> int:
         for source in sources:
             try:
                 image = (
-                    _snapshot(args.camera, args.countdown) if args.camera is not None else load_image(source)
+                    _snapshot(args.camera, args.countdown, _countdown_voice(args, settings))
+                    if args.camera is not None
+                    else load_image(source)
                 )
             except InputError as error:
                 print(f"posecheck: error: {error}", file=sys.stderr)
