@@ -123,7 +123,36 @@ class RoutineSession:
         if routine.done and not self.finished:
             self.finished = True
             self.stop.set()  # the voice says the summary before the session closes
-        return replace(analysis, status_line=self.status_line(t), cue_key=self.banner(analysis))
+        return replace(
+            analysis, status_line=self.status_line(t), cue_key=self.banner(analysis), hold=self.hold(analysis)
+        )
+
+    def hold(self, analysis: Any) -> Any:
+        """While holding, the hold box shows the routine's count (this step's seconds in correct
+        form, the other side's from its step), not the free-running live timer; else none."""
+        from types import MappingProxyType
+
+        from posecheck.temporal import HoldState
+
+        routine = self.routine
+        step = routine.step
+        if step is None or routine.counts_reps or routine.phase != "hold":
+            return None
+        per_side = {"left": 0.0, "right": 0.0}
+        for result in routine.results:
+            if result.step.exercise == step.exercise and result.step.side in per_side:
+                per_side[result.step.side] = result.held_s
+        held = routine.results[routine.index].held_s
+        return HoldState(
+            current_s=held,
+            side=step.side,
+            active=True,
+            in_form=analysis.hold.in_form,
+            longest_s=MappingProxyType(per_side),
+            total_s=MappingProxyType(dict(per_side)),
+            target_s=routine.hold_s,
+            target_reached=held >= routine.hold_s,
+        )
 
     # -- what the overlay shows ---------------------------------------------------------
 
@@ -160,8 +189,8 @@ class RoutineSession:
         routine, lang = self.routine, self._lang()
         step = routine.step
         if routine.phase == "setup" and step is not None:
-            side = text(f"routine.side.{step.side}", lang) if step.side else ""
-            return text(f"routine.setup.{step.exercise}", lang).format(side=side)
+            # The status line names the step: the banner keeps the placement and the stance.
+            return text(f"routine.setup.{step.exercise}", lang).split(". ", 1)[-1]
         if routine.phase == "countdown":
             goal = (
                 text("routine.reps_goal", lang).format(n=routine.reps)
