@@ -32,6 +32,7 @@ PURE_CORE = (
     "posecheck.synth.body",
     "posecheck.voice",
     "posecheck.mismatch",
+    "posecheck.routine",
 )
 HEAVY = ("cv2", "mediapipe", "matplotlib", "PIL")
 
