@@ -93,7 +93,7 @@ def run(seconds: float, lang: str, backends: list | None, buffer_ms: int) -> dic
     return {
         "lang": lang,
         "said": len(latencies),
-        "dropped": voice.log.dropped,
+        "dropped": len(voice.log.dropped),
         "latency_ms": [1000 * x for x in latencies],
         "wait_ms": waits,
         "hear_us": [1e6 * x for x in hear_s],

@@ -278,7 +278,7 @@ class SpokenLog:
     """What was said: one entry per utterance, for reports, tests and the latency figures."""
 
     entries: list[dict[str, Any]] = field(default_factory=list)
-    dropped: int = 0
+    dropped: list[dict[str, Any]] = field(default_factory=list)  # decided, but stale or replaced
 
     def to_dict(self) -> dict[str, Any]:
         return {"said": self.entries, "dropped": self.dropped}
@@ -420,7 +420,11 @@ class Voice:
             while self.player.busy and time.monotonic() < deadline:
                 time.sleep(0.02)
             self.player.close()
-        self.log.dropped = len(self.queue.dropped)
+        origin = self._origin or 0.0
+        self.log.dropped = [
+            {"t": round(u.t - origin, 3), "key": u.key, "kind": u.kind, "text": u.words(self.lang)}
+            for u in self.queue.dropped
+        ]
 
     # -- scheduling -----------------------------------------------------------------
 
