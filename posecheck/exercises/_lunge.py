@@ -186,8 +186,8 @@ MESSAGES: dict[str, Texts] = {
 def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
     """A lunge shape (knees on either side of the hips, front knee bent over a shin that
     stands rather than lies) seen from the side: a kneeling lunge when the rear knee is at
-    the floor (through both feet), otherwise a standing lunge, whatever the trunk and arms do.  Seen from the front, a wide stance is no
-    exercise at all."""
+    the floor (through both feet), otherwise a standing lunge, whatever the trunk and arms
+    do.  Seen from the front, a wide stance is no exercise at all."""
     s = body.settings
     lunge_shape = (
         o.front is not None
