@@ -84,6 +84,11 @@ def main() -> int:
     parser.add_argument("--no-cv", action="store_true", help="plain figures only")
     parser.add_argument("--mirror", action="store_true", help="flip every photo left-right first")
     parser.add_argument("--scale", type=float, default=1.0, help="resize every photo by this factor first")
+    parser.add_argument(
+        "--no-world",
+        action="store_true",
+        help="drop the model's 3D world landmarks: every angle in the image, the view from the width (as before)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -93,6 +98,8 @@ def main() -> int:
     poses = cached_poses(
         rows, args.data, settings, model=args.model, cache=args.cache, mirror=args.mirror, scale=args.scale
     )
+    if args.no_world:
+        poses = {name: pose.replace(world=None) if pose is not None else None for name, pose in poses.items()}
     rows = [r for r in rows if r.file in poses]
     plain = judge(rows, poses, settings)
     cv = {} if args.no_cv else cross_validated_outcomes(rows, poses, settings)

@@ -50,7 +50,8 @@ def upright(pose: Pose, settings: Settings) -> Pose:
         return pose
     width, height = pose.image_size
     mask = pose.mask[::-1, ::-1] if pose.mask is not None else None
-    return pose.replace(xy=np.array([width, height]) - pose.xy, mask=mask)
+    world = pose.world * np.array([-1.0, -1.0, 1.0]) if pose.world is not None else None
+    return pose.replace(xy=np.array([width, height]) - pose.xy, mask=mask, world=world)
 
 
 def _worded_for(cues: Mapping[str, str], check: CheckResult) -> CheckResult:

@@ -62,10 +62,31 @@ class Settings:
         0.40,
         0.05,
         2.0,
+        "without world landmarks (else max_side_view_yaw_deg): "
         "shoulder/hip width in the image relative to trunk length; up to this = side view, above it the "
         "side-view checks say 'turn sideways'. benchmarks/angle_error.py on the mannequin: 0.10 at 15 deg "
         "yaw, 0.34 at 30 deg (knee/hip errors ~8-10 deg), 0.54 at 45 deg; on the dev photos every labelled "
         "side view measured <= 0.34 and the one labelled not-side 0.44",
+    )
+    max_side_view_yaw_deg: float = _setting(
+        55.0,
+        0.0,
+        90.0,
+        "camera yaw from side-on (estimated from the world landmarks, posecheck.sagittal) up to which the view "
+        "counts as a side view; beyond it the side-view checks say 'turn sideways'. Replaces "
+        "max_side_view_width_ratio when the pose has world landmarks. The estimate scatters by ~10 deg on the "
+        "mannequins (benchmarks/angle_error.py): at a true 45 deg 17% of the images estimate more than 55 "
+        "(33% more than 50), at 60 deg 88%",
+    )
+    min_foreshortening_yaw_deg: float = _setting(
+        20.0,
+        0.0,
+        91.0,
+        "from this camera yaw (estimated from the world landmarks, posecheck.sagittal) on, the knee, hip-extension "
+        "and front-shin angles are measured on the image stretched across by 1/cos(yaw). benchmarks/angle_error.py "
+        "(docs/angles.md): at 45 deg it takes the knee error from 9.7 to 7.4 deg and the hip's from 8.6 to 4.8 "
+        "(means); below ~20 deg the yaw estimate scatters as much as the yaw (8 +- 7 deg at side-on) and the "
+        "stretch gains nothing. The trunk is not stretched (its error grew from 2.9 to 3.4). 91 = never",
     )
     # --- exercise recognition ---------------------------------------------------------
     min_lying_trunk_deg: float = _setting(

@@ -5,7 +5,8 @@ Why it looks like this:
 * mediapipe is imported inside `PoseEstimator.__init__`, so ``import posecheck.estimator`` stays
   cheap and the pure core never pulls it in.
 * MediaPipe's normalised output is converted **once**, here, into pixels: ``x * width``,
-  ``y * height`` and ``z * width`` (MediaPipe scales z like x).  The segmentation mask is copied
+  ``y * height`` and ``z * width`` (MediaPipe scales z like x).  The world landmarks (metres,
+  hip-centred, camera axes) are kept as they are in `Pose.world`.  The segmentation mask is copied
   out of MediaPipe's buffer.
 * `PoseEstimator.detect` is three stages (prepare, infer, to_pose) that a video pipeline runs on
   different threads, so the model's thread runs nothing but the model.
@@ -320,6 +321,9 @@ class PoseEstimator:
         )
         xy = values[:, :2] * np.array([width, height], dtype=np.float64)
         mask = self._mask(result, width, height)
+        world = None
+        if result.pose_world_landmarks and len(result.pose_world_landmarks[0]) == NUM_LANDMARKS:
+            world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]], dtype=np.float64)
         return Pose(
             xy=xy,
             visibility=values[:, 3],
@@ -327,6 +331,7 @@ class PoseEstimator:
             timestamp_s=float(timestamp_s),
             depth=values[:, 2] * width,
             mask=mask,
+            world=world,
         )
 
     def _mask(self, result: Any, width: int, height: int) -> np.ndarray | None:

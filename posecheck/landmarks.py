@@ -9,6 +9,11 @@ Conventions used everywhere in posecheck:
 * A landmark the model did not see well enough has low ``visibility``; rules treat
   it as missing (``unknown``), they never guess.  Missing coordinates are NaN.
 * "left"/"right" are the person's own sides, as MediaPipe labels them.
+* `Pose.world` (optional) holds MediaPipe's *world* landmarks: metres, origin midway between
+  the hips, axes those of the camera: x to the image's right, y **down** (the camera's
+  vertical, not necessarily gravity's when the camera is tilted), z away from the camera.
+  They give the body's 3D shape whatever the view, so the sagittal angles can be measured in
+  the body's own plane (`posecheck.sagittal`).
 """
 
 from __future__ import annotations
@@ -121,6 +126,8 @@ class Pose:
         depth: optional (33,) float64, MediaPipe's relative depth (smaller = closer to
             the camera), in the same pixel scale as x; used only for view recognition.
         mask: optional (height, width) float32 person-segmentation mask in [0, 1].
+        world: optional (33, 3) float64, MediaPipe's world landmarks in metres (hip-centred;
+            x right, y down, z away from the camera); NaN where unknown.
     """
 
     xy: np.ndarray
@@ -129,6 +136,7 @@ class Pose:
     timestamp_s: float = 0.0
     depth: np.ndarray | None = None
     mask: np.ndarray | None = field(default=None, repr=False)
+    world: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         xy = np.asarray(self.xy, dtype=np.float64)
@@ -151,6 +159,12 @@ class Pose:
         object.__setattr__(self, "visibility", vis)
         if self.depth is not None:
             object.__setattr__(self, "depth", np.asarray(self.depth, dtype=np.float64))
+        if self.world is not None:
+            world = np.array(self.world, dtype=np.float64)  # a copy: the caller's array stays as it is
+            if world.shape != (NUM_LANDMARKS, 3):
+                raise ValueError(f"Pose.world must have shape ({NUM_LANDMARKS}, 3), got {world.shape}")
+            world[~np.isfinite(world).all(axis=1)] = np.nan
+            object.__setattr__(self, "world", world)
 
     def __getitem__(self, landmark: Landmark) -> np.ndarray:
         """Pixel position (x, y) of one landmark."""

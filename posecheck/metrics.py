@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecheck import geometry as geo
+from posecheck import sagittal
 from posecheck.config import Settings
 from posecheck.landmarks import SIDES, BodyPart, Landmark, Pose, Side, other_side, sided
 from posecheck.results import View
@@ -65,8 +66,11 @@ class Orientation:
         facing: +1 front points image-right, -1 image-left, 0 unknown.
         near: the side turned to the camera.
         width_ratio: shoulder/hip width in the image divided by trunk length (~0 side-on, ~0.6 front).
-        view: "side" or "front" (None when the trunk is not visible).
+        view: "side" or "front" (None when the trunk is not visible).  From the camera's yaw
+            when the world landmarks give it (`yaw_deg`), else from ``width_ratio``.
         front: the leg further ahead (for lunges); None when unknown.
+        yaw_deg: the camera's angle from side-on, 0-90 (`posecheck.sagittal`); NaN without
+            world landmarks.
     """
 
     facing: int
@@ -74,6 +78,7 @@ class Orientation:
     width_ratio: float
     view: View | None
     front: Side | None
+    yaw_deg: float = NAN
 
 
 LOWER_LEG_PARTS: tuple[BodyPart, ...] = ("knee", "ankle", "heel", "foot_index")
@@ -97,15 +102,38 @@ def misplaced_leg(pose: Pose, min_segment_ratio: float) -> Side | None:
     return None
 
 
+def measuring_points(pose: Pose, settings: Settings) -> np.ndarray:
+    """The (33, 2) coordinates the knee, hip-extension and front-shin angles are measured on.
+
+    The image (pixels), undone of the camera's yaw from ``settings.min_foreshortening_yaw_deg`` on
+    (`posecheck.sagittal.unforeshortened`, the yaw estimated from the world landmarks).  Below it,
+    or without world landmarks, the image as it is.
+    """
+    return _measuring_view(pose, settings)[0]
+
+
+def _measuring_view(pose: Pose, settings: Settings) -> tuple[np.ndarray, float]:
+    """`measuring_points` and the camera's yaw (NaN without world landmarks)."""
+    if pose.world is None:
+        return pose.xy, NAN
+    yaw = sagittal.side_view(pose.world).yaw_deg
+    if not yaw >= settings.min_foreshortening_yaw_deg:
+        return pose.xy, yaw
+    return sagittal.unforeshortened(pose.xy, min(yaw, settings.max_side_view_yaw_deg)), yaw
+
+
 class Body:
     """A pose with the settings' visibility threshold applied: visible points or NaN.
 
     The knee, ankle and foot of a `misplaced_leg` count as not seen (listed in ``misplaced``).
+    `sag` gives the same landmarks in the coordinates the knee, hip-extension and shin angles
+    are measured on (`measuring_points`); ``yaw_deg`` is the camera's yaw from side-on.
     """
 
     def __init__(self, pose: Pose, settings: Settings) -> None:
         self.pose = pose
         self.settings = settings
+        self.sagittal, self.yaw_deg = _measuring_view(pose, settings)
         # Decided once per pose: the rules ask about single landmarks ~100 times a frame.
         visible = (pose.visibility >= settings.min_visibility) & np.isfinite(pose.xy).all(axis=1)
         side = misplaced_leg(pose, settings.min_leg_segment_ratio)
@@ -121,17 +149,29 @@ class Body:
     def point(self, landmark: Landmark) -> np.ndarray:
         return self.pose.xy[landmark] if self._visible[landmark] else np.array([NAN, NAN])
 
+    def sag(self, landmark: Landmark) -> np.ndarray:
+        """A visible landmark in the sagittal-angle coordinates (`measuring_points`), or NaN."""
+        return self.sagittal[landmark] if self._visible[landmark] else np.array([NAN, NAN])
+
     def side_visibility(self, side: Side) -> float:
         return float(np.mean([self.pose.visibility[sided(side, part)] for part in TORSO_PARTS]))
 
-    def mid(self, part: BodyPart, near: Side) -> np.ndarray:
-        """Midpoint of the left and right landmark, or the near one when the far one is hidden."""
+    def mid(self, part: BodyPart, near: Side, points: np.ndarray | None = None) -> np.ndarray:
+        """Midpoint of the left and right landmark, or the near one when the far one is hidden.
+
+        In the image, or in ``points`` (33, 2) such as ``self.sagittal``.
+        """
+        xy = self.pose.xy if points is None else points
         near_lm, far_lm = sided(near, part), sided(other_side(near), part)
         if self.seen(near_lm, far_lm):
-            return self.pose.midpoint(near_lm, far_lm)
-        if self.seen(far_lm) and not self.seen(near_lm):
-            return self.pose[far_lm]
-        return self.point(near_lm)
+            return (xy[near_lm] + xy[far_lm]) / 2.0
+        if self.seen(far_lm):
+            return xy[far_lm]
+        return xy[near_lm] if self.seen(near_lm) else np.array([NAN, NAN])
+
+    def sag_mid(self, part: BodyPart, near: Side) -> np.ndarray:
+        """`mid` in the sagittal-angle coordinates (`measuring_points`)."""
+        return self.mid(part, near, self.sagittal)
 
 
 def orientation(body: Body, settings: Settings) -> Orientation:
@@ -145,12 +185,14 @@ def orientation(body: Body, settings: Settings) -> Orientation:
     known_widths = [w for w in widths if np.isfinite(w)]
     width_ratio = geo.ratio(float(np.mean(known_widths)), trunk) if known_widths else NAN
     view: View | None = None
-    if np.isfinite(width_ratio):
+    if np.isfinite(body.yaw_deg) and np.isfinite(trunk):
+        view = "side" if body.yaw_deg <= settings.max_side_view_yaw_deg else "front"
+    elif np.isfinite(width_ratio):
         view = "side" if width_ratio <= settings.max_side_view_width_ratio else "front"
     lunge_front = _lunge_front_leg(body, hip_mid)
     facing = _facing(body, shoulder_mid, hip_mid, lunge_front)
     front = lunge_front if lunge_front is not None else _leg_ahead(body, facing)
-    return Orientation(facing, near, width_ratio, view, front)
+    return Orientation(facing, near, width_ratio, view, front, body.yaw_deg)
 
 
 def _lunge_front_leg(body: Body, hip_mid: np.ndarray) -> Side | None:

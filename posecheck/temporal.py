@@ -147,7 +147,9 @@ class PoseSmoother:
 
     Coordinates are filtered in units of the image height (x and y divided by the same
     number, so no distortion), which makes ``beta`` independent of the resolution.
-    ``depth`` is filtered the same way when present.
+    ``depth`` is filtered the same way when present, and so are the world landmarks
+    (`Pose.world`), in metres: a person of ~1.7 m seen whole spans most of an image height,
+    so the same ``beta`` fits them.
 
     Args:
         min_cutoff_hz: One Euro cutoff at rest, Hz.  Lower = a steadier overlay while
@@ -198,16 +200,21 @@ class PoseSmoother:
         self._t = t
 
         scale = float(size[1])
-        raw = np.empty((pose.xy.shape[0], 3), dtype=np.float64)
+        # Columns: x, y, depth (image heights), world x, y, z (metres); NaN where absent.
+        raw = np.full((pose.xy.shape[0], 6), np.nan, dtype=np.float64)
         raw[:, :2] = pose.xy / scale
-        raw[:, 2] = np.nan if pose.depth is None else np.asarray(pose.depth, dtype=np.float64) / scale
+        if pose.depth is not None:
+            raw[:, 2] = np.asarray(pose.depth, dtype=np.float64) / scale
+        if pose.world is not None:
+            raw[:, 3:] = pose.world
         hidden = (pose.visibility < self.min_visibility) | ~np.isfinite(pose.xy).all(axis=1)
         fed = raw.copy()
         fed[hidden] = np.nan  # not fed: the entry's filter restarts when it is visible again
         smooth = self._filter.update(fed, t)
-        out = np.where(hidden[:, None], raw, smooth) * scale
-        depth = None if pose.depth is None else out[:, 2]
-        return pose.replace(xy=out[:, :2], depth=depth)
+        out = np.where(hidden[:, None], raw, smooth)
+        depth = None if pose.depth is None else out[:, 2] * scale
+        world = None if pose.world is None else out[:, 3:]
+        return pose.replace(xy=out[:, :2] * scale, depth=depth, world=world)
 
 
 # --------------------------------------------------------------------------- verdicts

@@ -92,6 +92,18 @@ def _turn_back_mask(mask: np.ndarray, turn: Turn, width: int, height: int) -> np
     return mask
 
 
+def _turn_back_world(world: np.ndarray, turn: Turn) -> np.ndarray:
+    """World landmarks (camera axes x right, y down) of the turned image -> the original's axes."""
+    x, y, z = world[:, 0], world[:, 1], world[:, 2]
+    if turn == "mirror":
+        return np.stack([-x, y, z], axis=1)
+    if turn == "clockwise":  # a direction (x, y) went to (-y, x)
+        return np.stack([y, -x, z], axis=1)
+    if turn == "counterclockwise":  # a direction (x, y) went to (y, -x)
+        return np.stack([-y, x, z], axis=1)
+    return world
+
+
 def pose_turned_back(pose: Pose, turn: Turn, image_size: tuple[int, int]) -> Pose:
     """A pose found in `turn_image(image, turn)` expressed in the original image, whose
     (width, height) is `image_size`.
@@ -104,9 +116,11 @@ def pose_turned_back(pose: Pose, turn: Turn, image_size: tuple[int, int]) -> Pos
     width, height = image_size
     xy = _turn_back_xy(pose.xy, turn, width, height)
     visibility, depth = pose.visibility, pose.depth
+    world = _turn_back_world(pose.world, turn) if pose.world is not None else None
     if turn == "mirror":
         xy, visibility = xy[_MIRRORED], visibility[_MIRRORED]
         depth = depth[_MIRRORED] if depth is not None else None
+        world = world[_MIRRORED] if world is not None else None
     mask = _turn_back_mask(pose.mask, turn, width, height) if pose.mask is not None else None
     return Pose(
         xy=xy,
@@ -115,6 +129,7 @@ def pose_turned_back(pose: Pose, turn: Turn, image_size: tuple[int, int]) -> Pos
         timestamp_s=pose.timestamp_s,
         depth=depth,
         mask=mask,
+        world=world,
     )
 
 

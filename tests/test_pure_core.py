@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 PURE_CORE = (
     "posecheck.landmarks",
     "posecheck.geometry",
+    "posecheck.sagittal",
     "posecheck.metrics",
     "posecheck.rules",
     "posecheck.recognition",

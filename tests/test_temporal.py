@@ -296,6 +296,27 @@ def test_pose_smoother_handles_nan_and_missing_depth() -> None:
     assert np.isfinite(np.delete(out.xy, Landmark.NOSE, axis=0)).all()
 
 
+def test_pose_smoother_smooths_world_landmarks_and_gates_them() -> None:
+    """The world landmarks (metres) are steadied like the pixels; hidden ones pass through."""
+    rng = np.random.default_rng(2)
+    smoother = PoseSmoother(min_visibility=0.5)
+    base = np.tile([0.1, -0.4, 0.05], (NUM_LANDMARKS, 1))
+    vis = np.ones(NUM_LANDMARKS)
+    vis[Landmark.LEFT_KNEE] = 0.1
+    raw_w, out_w = [], []
+    for t in frames(3.0):
+        world = base + rng.normal(0.0, 0.01, base.shape)
+        pose = make_pose(visibility=vis, t=t).replace(world=world)
+        out = smoother.update(pose)
+        assert out.world is not None
+        assert np.array_equal(out.world[Landmark.LEFT_KNEE], pose.world[Landmark.LEFT_KNEE])  # type: ignore[index]
+        raw_w.append(world[Landmark.NOSE])
+        out_w.append(out.world[Landmark.NOSE])
+    ratio = np.var(raw_w[30:], axis=0).sum() / np.var(out_w[30:], axis=0).sum()
+    assert ratio > 5.0, f"world jitter only reduced {ratio:.1f}x"
+    assert smoother.update(make_pose(t=3.0)).world is None  # none in, none out
+
+
 # --------------------------------------------------------------------------- StatusDebouncer
 
 

@@ -31,7 +31,7 @@ def front_shin_tilt(body: Body, o: Orientation) -> Measure:
     if o.front is None:
         return UNKNOWN
     ankle, knee = sided(o.front, "ankle"), sided(o.front, "knee")
-    value = geo.tilt_from_vertical(body.point(ankle), body.point(knee), o.facing)
+    value = geo.tilt_from_vertical(body.sag(ankle), body.sag(knee), o.facing)
     return Measure(value, (ankle, knee))
 
 
@@ -93,9 +93,9 @@ def hip_extension(body: Body, o: Orientation) -> Measure:
         return UNKNOWN
     rear = other_side(o.front)
     hip_lm, knee_lm = sided(rear, "hip"), sided(rear, "knee")
-    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    hip, shoulder = body.sag_mid("hip", o.near), body.sag_mid("shoulder", o.near)
     trunk_down = hip - shoulder
-    thigh = body.point(knee_lm) - body.point(hip_lm)
+    thigh = body.sag(knee_lm) - body.sag(hip_lm)
     value = o.facing * geo.signed_angle(trunk_down, thigh)
     return Measure(value, (sided(rear, "shoulder"), hip_lm, knee_lm))
 
@@ -106,7 +106,7 @@ def rear_knee_angle(body: Body, o: Orientation) -> Measure:
         return UNKNOWN
     rear = other_side(o.front)
     points = (sided(rear, "hip"), sided(rear, "knee"), sided(rear, "ankle"))
-    return Measure(geo.joint_angle(*(body.point(p) for p in points)), points)
+    return Measure(geo.joint_angle(*(body.sag(p) for p in points)), points)
 
 
 def front_knee_angle(body: Body, o: Orientation) -> Measure:

@@ -15,6 +15,8 @@ coordinates, ``facing`` +1 = the person faces image-right, -1 = image-left):
 
 from __future__ import annotations
 
+import numpy as np
+
 from posecheck.geometry import joint_angle, signed_angle, tilt_from_vertical
 from posecheck.landmarks import SIDES, Landmark, Pose, sided
 
@@ -31,15 +33,20 @@ ANGLE_NAMES: tuple[str, ...] = (
 )
 
 
-def measure_angles(pose: Pose, facing: int) -> dict[str, float]:
-    """The angle table above for one pose (NaN where a landmark is missing)."""
-    hip_mid = pose.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
-    sh_mid = pose.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-    ear_mid = pose.midpoint(L.LEFT_EAR, L.RIGHT_EAR)
+def measure_angles(pose: Pose, facing: int, xy: np.ndarray | None = None) -> dict[str, float]:
+    """The angle table above for one pose (NaN where a landmark is missing).
+
+    ``xy`` (33, 2) measures other coordinates of the same landmarks instead of ``pose.xy``,
+    e.g. the side view of the world landmarks (`posecheck.sagittal.side_view`).
+    """
+    points = pose.xy if xy is None else xy
+    hip_mid = (points[L.LEFT_HIP] + points[L.RIGHT_HIP]) / 2
+    sh_mid = (points[L.LEFT_SHOULDER] + points[L.RIGHT_SHOULDER]) / 2
+    ear_mid = (points[L.LEFT_EAR] + points[L.RIGHT_EAR]) / 2
     out: dict[str, float] = {}
     trunk_down = hip_mid - sh_mid
     for side in SIDES:
-        hip, knee, ankle = pose[sided(side, "hip")], pose[sided(side, "knee")], pose[sided(side, "ankle")]
+        hip, knee, ankle = (points[sided(side, part)] for part in ("hip", "knee", "ankle"))
         out[f"knee_{side}"] = joint_angle(hip, knee, ankle)
         # y points down: a forward (flexion) turn of the downward trunk line is
         # counter-clockwise on screen when facing right.

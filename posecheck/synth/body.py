@@ -484,7 +484,9 @@ def make_pose(
         shape: body dimensions.
 
     ``Pose.depth`` is the view-axis distance relative to the hip centre, in pixels at the
-    hips' scale (smaller = closer to the camera), like MediaPipe's z.
+    hips' scale (smaller = closer to the camera), like MediaPipe's z.  ``Pose.world`` is
+    the skeleton in metres relative to the hip centre, in the camera's axes (x right, y down,
+    z away from the camera), like MediaPipe's world landmarks.
     """
     angles = angles if angles is not None else BodyAngles()
     cam = camera if camera is not None else Camera(orthographic=True)
@@ -497,6 +499,7 @@ def make_pose(
     xy, depth = resolved.project(sk.points)
     hip_depth = float(resolved.to_camera(sk.joints["hip_centre"][None, :])[0, 2])
     depth_px = (depth - hip_depth) * resolved.pixels_per_metre(hip_depth)
+    world = resolved.to_camera(sk.points) - resolved.to_camera(sk.joints["hip_centre"][None, :])
     if isinstance(visibility, dict):
         vis = np.ones(NUM_LANDMARKS)
         for lm, value in visibility.items():
@@ -507,7 +510,10 @@ def make_pose(
         xy[lm] = np.nan
         vis[lm] = 0.0
         depth_px[lm] = np.nan
-    return Pose(xy=xy, visibility=vis, image_size=cam.image_size, timestamp_s=timestamp_s, depth=depth_px)
+        world[lm] = np.nan
+    return Pose(
+        xy=xy, visibility=vis, image_size=cam.image_size, timestamp_s=timestamp_s, depth=depth_px, world=world
+    )
 
 
 # --------------------------------------------------------------------------- presets
