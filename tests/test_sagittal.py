@@ -16,8 +16,8 @@ from posecheck import metrics as m
 from posecheck import sagittal
 from posecheck.assess import assess
 from posecheck.config import DEFAULT_SETTINGS
+from posecheck.exercises import EXERCISES
 from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose
-from posecheck.rules import RULES
 from posecheck.synth.accuracy import facing_sign, measure_angles
 from posecheck.synth.body import Camera, kneeling_lunge, make_pose, standing_lunge
 from posecheck.turns import _MIRRORED, pose_turned_back
@@ -117,9 +117,9 @@ def test_turned_back_world_is_the_original(turn: str) -> None:
 # --- the checks at oblique views ------------------------------------------------------------
 
 
-def check(pose: Pose, check_id: str) -> tuple[str, float]:
+def check(pose: Pose, check_id: str, exercise: str = "kneeling_lunge") -> tuple[str, float]:
     body = m.Body(pose, S)
-    result = RULES[check_id].evaluate(body, m.orientation(body, S))
+    result = EXERCISES[exercise].rule(check_id).evaluate(body, m.orientation(body, S))
     return result.status, result.value
 
 
@@ -152,7 +152,7 @@ def test_rear_leg_straight_holds_at_oblique_views(yaw: float) -> None:
     limit = S.min_rear_knee_angle_deg
     for flex, expected in ((180.0 - limit - 4.0, "pass"), (180.0 - limit + 4.0, "fail")):
         pose = make_pose(standing_lunge("right", rear_knee_flex_deg=flex), camera=oblique(yaw))
-        assert check(pose, "rear_leg_straight")[0] == expected, flex
+        assert check(pose, "rear_leg_straight", "standing_lunge")[0] == expected, flex
 
 
 def test_image_is_unforeshortened_from_min_foreshortening_yaw() -> None:
