@@ -240,6 +240,7 @@ def main() -> int:
         default=DEFAULT_CACHE,
         help="folder of the photos' cached poses (accuracy.py's)",
     )
+    parser.add_argument("--no-photos", action="store_true", help="the clips only")
     parser.add_argument("--no-world", action="store_true", help="drop the world landmarks (the old way)")
     args = parser.parse_args()
     settings = load_settings(args.config)
@@ -258,6 +259,9 @@ def main() -> int:
             f" {'turn sideways':>14} {tally.turn_sideways / max(tally.frames, 1):.0%} of {tally.frames}"
         )
 
+    if args.no_photos:
+        print(f"({time.perf_counter() - started:.0f} s)")
+        return 0
     with (args.data / "labels.csv").open(newline="", encoding="utf-8") as handle:
         oblique = {
             r["file"]
