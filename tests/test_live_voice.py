@@ -247,7 +247,7 @@ def check_hold_cues(report: dict, said: list[dict]) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("lang", ["en"])  # Dutch: the real clip below and the routine (CI time)
 def test_live_audio_out_on_the_sample(tmp_path: Path, lang: str) -> None:
     # samples/kneeling_lunge.mp4: standing, lowering (0-3 s), a correct kneeling lunge held from ~3.4 s.
     report, samples, rate = run_live(SAMPLE, tmp_path, lang, VOICE_CONFIG)
