@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck import modelstore
+from posecheck import modelstore, sagittal
 from posecheck.config import DEFAULT_SETTINGS
 from posecheck.errors import InputError, ModelError
 from posecheck.estimator import PoseEstimator
@@ -96,7 +96,7 @@ def test_golden_landmarks(estimator: PoseEstimator, shared_data: Path, golden: P
     np.testing.assert_allclose(pose.visibility, visibility, atol=0.1)
 
 
-def test_pose_is_in_pixels_with_mask_and_depth(
+def test_pose_is_in_pixels_with_mask_depth_and_world(
     estimator: PoseEstimator, reference: tuple[np.ndarray, np.ndarray, tuple[int, int]]
 ) -> None:
     image, _, _ = reference
@@ -115,6 +115,15 @@ def test_pose_is_in_pixels_with_mask_and_depth(
     hip = pose.midpoint(Landmark.LEFT_HIP, Landmark.RIGHT_HIP).round().astype(int)
     assert pose.mask[hip[1], hip[0]] > 0.5, "the hips lie inside the person's silhouette"
     assert pose.mask[5, 5] < 0.5, "the image corner is background"
+    # The world landmarks: metres, hip-centred, the camera's axes (y down), a side view.
+    assert pose.world is not None and pose.world.shape == (NUM_LANDMARKS, 3)
+    assert np.isfinite(pose.world).all()
+    hips = (pose.world[Landmark.LEFT_HIP] + pose.world[Landmark.RIGHT_HIP]) / 2
+    assert np.abs(hips).max() < 0.05
+    shoulders = (pose.world[Landmark.LEFT_SHOULDER] + pose.world[Landmark.RIGHT_SHOULDER]) / 2
+    assert 0.3 < float(np.linalg.norm(shoulders - hips)) < 0.8, "a trunk is about half a metre long"
+    assert shoulders[1] < hips[1] < pose.world[Landmark.LEFT_ANKLE, 1], "y points down"
+    assert sagittal.side_view(pose.world).yaw_deg < 30.0, "the reference photo is a side view"
 
 
 def test_model_name(estimator: PoseEstimator) -> None:
