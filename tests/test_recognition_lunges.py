@@ -17,6 +17,7 @@ from posecheck.synth.body import (
     ArmAngles,
     BodyAngles,
     BodyShape,
+    Camera,
     forward_kinematics,
     kneeling_lunge,
     make_pose,
@@ -107,3 +108,16 @@ def test_the_arms_do_not_change_the_lunge(
     result = assess(make_pose(angles, facing=facing), S)  # type: ignore[arg-type]
     assert result.exercise == preset.__name__
     assert result.front_side == front
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("step", "exercise"), [(-10.0, "kneeling_lunge"), (+5.0, None)])
+def test_an_oblique_kneeling_lunge_is_one_up_to_the_side_view_limit(
+    facing: str, step: float, exercise: str | None
+) -> None:
+    """Filmed 45 deg off side-on the stance looks wide in the image, but the camera's yaw from
+    the world landmarks says it is still a side view; beyond the limit it is no exercise."""
+    camera = Camera(yaw_deg=S.max_side_view_yaw_deg + step)
+    pose = make_pose(kneeling_lunge("left"), camera=camera, facing=facing)  # type: ignore[arg-type]
+    assert pose.world is not None
+    assert assess(pose, S).exercise == exercise
