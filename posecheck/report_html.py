@@ -543,7 +543,8 @@ def render(report: Any, summary: dict[str, Any], page: Path | None = None) -> st
         if page is not None:
             where = Path(os.path.relpath(Path(media.video).resolve(), page.resolve().parent))
         parts.append(
-            f'<video id="video" controls playsinline preload="metadata" src="{html.escape(where.as_posix())}"></video>'
+            f'<video id="video" controls playsinline preload="metadata"{_poster(media)} '
+            f'src="{html.escape(where.as_posix())}"></video>'
             f'<p class="hint">{html.escape(_t("report.video_hint", lang))}</p>'
         )
     else:
@@ -676,3 +677,11 @@ def _frames_section(report: Any, summary: dict[str, Any], media: Media, t0: floa
 def _limit_of(report: Any, check_id: str, lang: Lang) -> str:
     typed = report.checks.get(check_id)
     return "" if typed is None else limit_text(typed.threshold, typed.unit, lang)
+
+
+def _poster(media: Media) -> str:
+    """The first key frame as the video's still before it plays (a black box says nothing)."""
+    if not media.frames:
+        return ""
+    jpeg = base64.b64encode(media.frames[min(media.frames)]).decode("ascii")
+    return f' poster="data:image/jpeg;base64,{jpeg}"'

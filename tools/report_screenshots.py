@@ -50,7 +50,7 @@ def shoot(url: str, out: Path, width: int, height: int, profile: Path) -> None:
 
 
 def trim(path: Path, width: int | None = None) -> None:
-    """Crop to ``width`` and cut the blank bottom."""
+    """Crop to ``width``, cut the blank bottom, store with a 256-colour palette."""
     image = Image.open(path).convert("RGB")
     if width is not None:
         image = image.crop((0, 0, width, image.height))
@@ -60,7 +60,10 @@ def trim(path: Path, width: int | None = None) -> None:
         if image.crop((0, y, image.width, y + 1)).getextrema() != ((255, 255),) * 3
     ]
     bottom = min(image.height, (rows[-1] + 24) if rows else image.height)
-    image.crop((0, 0, image.width, bottom)).save(path, optimize=True)
+    # 256 colours: text, plots and the small video frames stay sharp at a third of the size.
+    image.crop((0, 0, image.width, bottom)).quantize(256, method=Image.Quantize.FASTOCTREE).save(
+        path, optimize=True
+    )
 
 
 def screenshots(page: Path, out_dir: Path, stem: str | None = None) -> list[Path]:
@@ -68,7 +71,7 @@ def screenshots(page: Path, out_dir: Path, stem: str | None = None) -> list[Path
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         desktop = out_dir / f"{stem}-desktop.png"
-        shoot(page.resolve().as_uri(), desktop, 1280, 4000, Path(tmp) / "a")
+        shoot(page.resolve().as_uri(), desktop, 1280, 8000, Path(tmp) / "a")
         trim(desktop)
         frame = page.resolve().with_name(f".phone-{page.name}")
         frame.write_text(

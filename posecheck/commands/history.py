@@ -123,16 +123,14 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> str:
 
 
 def trend_plot(rows: Sequence[dict[str, Any]], lang: Lang = "en") -> str | None:
-    """Base64 PNG: holds per side, hip extension and the good-form shares, by session date;
-    None when there is nothing to plot."""
+    """Base64 PNG: holds per side, hip extension and the good-form shares, one point per
+    session in order (labelled with its date), each line joining the sessions that have the
+    figure (a press-up session has no hip extension); None when there is nothing to plot."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
-    from datetime import datetime
-
     from matplotlib.figure import Figure
 
-    dates = [datetime.strptime(row["date"], "%Y-%m-%d %H:%M") for row in rows]
     panels = [
         (
             kind,
@@ -147,19 +145,22 @@ def trend_plot(rows: Sequence[dict[str, Any]], lang: Lang = "en") -> str | None:
     panels = [(kind, lines) for kind, lines in panels if lines]
     if not panels:
         return None
-    figure = Figure(figsize=(9, 2.6 * len(panels)))
+    figure = Figure(figsize=(9, 2.4 * len(panels) + 0.6))
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for axis, (kind, lines) in zip(axes, panels, strict=True):
+        scale = 100.0 if kind == "share" else 1.0
         for key, label in lines:
-            scale = 100.0 if kind == "share" else 1.0
-            values = [math.nan if r[key] is None else scale * r[key] for r in rows]
-            axis.plot(dates, values, marker="o", label=text(label, lang))
+            points = [(n, scale * r[key]) for n, r in enumerate(rows, 1) if r[key] is not None]
+            axis.plot(*zip(*points, strict=True), marker="o", label=text(label, lang))
         axis.set_ylabel(text(f"history.{kind}_axis", lang))
         axis.grid(alpha=0.3)
         axis.legend(loc="best", fontsize=8)
         if kind == "share":
             axis.set_ylim(-5, 105)
-    figure.autofmt_xdate()
+        else:
+            axis.set_ylim(bottom=0)
+    axes[-1].set_xticks(range(1, len(rows) + 1), [r["date"].replace(" ", "\n") for r in rows], fontsize=8)
+    axes[-1].set_xlim(0.5, len(rows) + 0.5)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90)
