@@ -6,11 +6,11 @@ import csv
 import io
 import json
 import math
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from chromium_probe import CHROMIUM, chromium_command
 
 from posecheck.errors import OutputError, UsageError
 from posecheck.landmarks import Landmark
@@ -193,9 +193,6 @@ def test_periodic_flush(tmp_path: Path) -> None:
     assert not writer.maybe_flush(report)
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (Debian package: chromium)")
 def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     """The page renders: its plot images decode to a non-zero size and the tables exist."""
@@ -214,17 +211,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
   document.body.appendChild(out);
 });</script>"""
     )
-    common = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
+    common = chromium_command(tmp_path / "profile")
     dom = subprocess.run(
         [*common, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=90, check=True
     ).stdout
