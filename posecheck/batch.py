@@ -454,7 +454,10 @@ def key_figures(result: JobResult) -> dict[str, Any]:
     summary = result.summary or {}
     holds = summary.get("holds") or {}
     frames = summary.get("frames") or 0
-    exercises = list(dict.fromkeys(s["exercise"] for s in summary.get("segments", ()) if s.get("exercise")))
+    # Movement between poses (transitions) is no exercise done; a leg never in front has no hold.
+    judged = [s for s in summary.get("segments", ()) if s.get("exercise") and not s.get("transition")]
+    exercises = list(dict.fromkeys(s["exercise"] for s in judged))
+    sides = {s.get("front_side") for s in judged}
     checks = summary.get("checks") or {}
     return {
         "name": result.name,
@@ -465,8 +468,8 @@ def key_figures(result: JobResult) -> dict[str, Any]:
         "frames": frames or None,
         "person_share": round(summary.get("frames_with_person", 0) / frames, 3) if frames else None,
         "exercises": " ".join(exercises),
-        "hold_left_s": (holds.get("left") or {}).get("longest_s"),
-        "hold_right_s": (holds.get("right") or {}).get("longest_s"),
+        "hold_left_s": (holds.get("left") or {}).get("longest_s") if "left" in sides else None,
+        "hold_right_s": (holds.get("right") or {}).get("longest_s") if "right" in sides else None,
         "checks_pass": " ".join(f"{cid}={100 * c['pass']:.0f}%" for cid, c in checks.items()),
         "video": f"{result.name}.mp4" if summary else "",
         "report": f"{result.name}.html" if summary else "",

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import pytest
 
 from posecheck.batch import (
@@ -124,7 +125,12 @@ def test_index_rows() -> None:
             "duration_s": 7.0,
             "frames": 70,
             "frames_with_person": 63,
-            "segments": [{"exercise": "kneeling_lunge"}, {"exercise": None}, {"exercise": "kneeling_lunge"}],
+            "segments": [
+                {"exercise": "standing_posture", "transition": True},
+                {"exercise": "kneeling_lunge", "front_side": "left"},
+                {"exercise": None, "transition": True},
+                {"exercise": "kneeling_lunge", "front_side": "left"},
+            ],
             "holds": {"target_s": 30, "left": {"longest_s": 12.5}, "right": {"longest_s": 0.0}},
             "checks": {"hip_extension": {"pass": 0.75}},
         },
@@ -132,7 +138,8 @@ def test_index_rows() -> None:
     failed = JobResult(1, "b.mp4", "b", "failed", error="b.mp4: OpenCV cannot read this video")
     row = key_figures(done)
     assert row["person_share"] == 0.9 and row["exercises"] == "kneeling_lunge"
-    assert row["hold_left_s"] == 12.5 and row["checks_pass"] == "hip_extension=75%"
+    assert row["hold_left_s"] == 12.5 and row["hold_right_s"] is None  # the right leg was never in front
+    assert row["checks_pass"] == "hip_extension=75%"
     assert key_figures(failed)["report"] == ""
     rows = list(csv.DictReader(index_csv([done, failed]).splitlines()))
     assert [(r["name"], r["status"]) for r in rows] == [("a", "done"), ("b", "failed")]
@@ -171,6 +178,8 @@ def test_batch_writes_every_output_and_an_index_and_fails_for_the_broken_one(bat
             assert (out / f"{name}{suffix}").stat().st_size > 0
         summary = json.loads((out / f"{name}.json").read_text())["summary"]
         assert summary["complete"] and len(summary["input_sha256"]) == 64
+        with av.open(str(out / f"{name}.mp4")) as video:
+            assert video.streams.video[0].codec_context.name == "h264"  # plays in browsers
     assert not (out / "broken.mp4").exists()
     rows = {r["name"]: r for r in csv.DictReader(first.index.splitlines())}
     assert rows["broken"]["status"] == "failed" and "broken.mp4" in rows["broken"]["error"]
