@@ -138,6 +138,10 @@ def back_outline(
     inside the silhouette or the edge is farther than ``reach_px``.
     """
     step = 1.0  # pixels; the edge itself is interpolated between samples
+    # Past the image's diagonal the mask is empty anyway: a trunk measured from wild landmarks
+    # (far outside the image) must not size the walk.
+    diagonal = float(np.hypot(mask.shape[0], mask.shape[1]))
+    reach_px = min(reach_px, diagonal) if np.isfinite(reach_px) else diagonal
     offsets = np.arange(0.0, reach_px + step, step)
     samples = axis_points[:, None, :] + offsets[None, :, None] * back_dir[None, None, :]
     values = sample_mask(mask, samples)  # (stations, steps)

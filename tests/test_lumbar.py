@@ -399,3 +399,10 @@ def test_a_line_resting_on_an_elbow_behind_the_back_is_not_a_hollow() -> None:
     arm = np.array([shoulder, elbow, hip + np.array([0.1 * TRUNK_PX, -0.3 * TRUNK_PX])])
     assert lumbar_hollow(mask, hip, shoulder, facing=1).depth_ratio > 0.05  # the elbow fakes a hollow
     assert lumbar_hollow(mask, hip, shoulder, facing=1, arms=(arm,)).problem == "arms"
+
+
+def test_landmarks_far_outside_the_image_are_unknown_not_an_error() -> None:
+    """A trunk of 1e300 pixels (wild landmarks) must not size the outline walk to it."""
+    mask, hip, _ = trunk_mask(flat_back_with_hollow(0.05))
+    curve = lumbar_hollow(mask, hip, np.array([hip[0], -1e300]), facing=1)
+    assert not curve.known
