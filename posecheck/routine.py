@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 SIDED = ("kneeling_lunge", "standing_lunge")
-MAX_FRAME_GAP_S = 0.5  # a longer gap between frames (a stall) adds no hold time
+# Two frames in correct form at most this far apart count the time between them: a loaded
+# machine analyses 4-10 frames a second with gaps of 0.5 s and more; a longer stall adds nothing.
+MAX_FRAME_GAP_S = 1.0
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,8 @@ def test_press_up_repetitions_then_summary() -> None:
 CLIP_FPS = 10
 # (seconds, pose) of the routine clip: a kneeling lunge on the left whose front knee keeps
 # sliding ahead of the ankle, one on the right, then press-ups (lying down, chest up).
-FAULTY_LEFT = [(8.0, "kl_good")] + [(2.5, "kl_fault"), (3.0, "kl_good")] * 3  # 0-24.5 s
-TIMELINE = [*FAULTY_LEFT, (19.5, "kr_good")] + [(1.5, "prone_flat"), (1.5, "prone_up")] * 8  # 68 s
+FAULTY_LEFT = [(8.0, "kl_good")] + [(2.5, "kl_fault"), (3.0, "kl_good")] * 3 + [(4.0, "kl_good")]  # 28.5 s
+TIMELINE = [*FAULTY_LEFT, (20.0, "kr_good")] + [(1.5, "prone_flat"), (1.5, "prone_up")] * 8  # 72.5 s
 ROUTINE_CONFIG = """\
 hold_target_s = 4
 voice_progress_every_s = 2
