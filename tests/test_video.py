@@ -349,7 +349,10 @@ def test_sink_queue_is_bounded_while_the_encoder_is_behind(tmp_path: Path, monke
     monkeypatch.setattr(sink, "_frame", slow_frame)
     writer = threading.Thread(target=lambda: [sink.write(f) for f in noisy_frames(20, size=(64, 48))])
     writer.start()
-    time.sleep(1.0)
+    deadline = time.monotonic() + 20.0
+    while sink.frames_written < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # time for more writes, were the queue not bounded
     # one frame taken by the encoder thread (stuck in slow_frame) + 3 queued
     assert sink.frames_written == 4
     assert writer.is_alive()
