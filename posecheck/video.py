@@ -539,6 +539,11 @@ class VideoSink:
             stream.pix_fmt = "yuv420p"
         except OSError as error:
             raise write_error("video", self.path, error) from None
+        except (av.error.FFmpegError, ValueError) as error:  # a PyAV build without libx264
+            raise OutputError(
+                f"cannot write video {self.path}: no H.264 encoder in this PyAV ({error}); "
+                "run `pip install --upgrade av` (its wheels include libx264)"
+            ) from None
         self._container, self._stream = container, stream
         log.info("writing %s (H.264) at %.2f fps, %dx%d", self.path, self.fps, stream.width, stream.height)
         self._thread = threading.Thread(target=self._encode_all, name="encode", daemon=True)
@@ -586,7 +591,9 @@ class VideoSink:
                 pass
 
     def _fail(self, error: Exception) -> None:
-        note = f"after {self.frames_encoded} frames; the part written before plays"
+        note = f"after {self.frames_encoded} frames"
+        if self.frames_encoded > KEYFRAME_INTERVAL_S * self.fps:  # at least one whole fragment
+            note += "; the part written before plays"
         self.error = write_error("video", self.path, error, note=note)
         log.debug("video write failed", exc_info=error)
 
