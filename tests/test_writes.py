@@ -27,6 +27,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from test_bad_input import one_line_error
 
 from posecheck.errors import OutputError
 
@@ -49,16 +50,6 @@ def posecheck(*args: str | Path, timeout: float = 120) -> subprocess.CompletedPr
         timeout=timeout,
         preexec_fn=_limit_memory,
     )
-
-
-def one_line_error(done: subprocess.CompletedProcess, code: int, *words: str) -> str:
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert done.returncode == code, done.stderr
-    assert "Traceback" not in done.stderr
-    assert len(lines) == 1, done.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-    return lines[0]
 
 
 def noise_clip(path: Path, frames: int = 60, fps: float = 8.0, size=(160, 120)) -> Path:
