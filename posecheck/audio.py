@@ -483,12 +483,13 @@ class Voice:
 
 def _likely_sentences(lang: Lang) -> list[str]:
     """The corrections of every exercise and the hold words, in ``lang`` (synthesised ahead)."""
-    from posecheck.exercises import EXERCISES
+    from posecheck.exercises import EXERCISES, report_keys
     from posecheck.messages import text
 
     keys = ["voice.good_hold", "voice.done_switch", "voice.done", "voice.go", "no_person", "turn_sideways"]
     for exercise in EXERCISES.values():
-        keys += [key for key in exercise.messages if "." in key and not key.endswith(".pass")]
+        shown = set(report_keys(exercise))  # read in reports (its mismatch note follows below)
+        keys += [k for k in exercise.messages if "." in k and not k.endswith(".pass") and k not in shown]
     keys += [f"mismatch.{exercise}" for exercise in EXERCISES]
     seen: dict[str, None] = {}
     for key in keys:

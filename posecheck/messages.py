@@ -1,9 +1,12 @@
 """Texts in English and Dutch, by message key.
 
-Here: the general notes (``no_person``, ``turn_sideways``), window status lines and words of
-the panel.  Each exercise's own texts (its name, its checks' labels and cues, keys
-``<check id>.<outcome>`` such as ``trunk_upright.leaning_back``) live in its module
-(`posecheck.exercises`); `text` finds both.  The Dutch follows the wording of the
+Here: the general notes (``no_person``, ``turn_sideways``), window status lines, words of
+the panel and the routine's general words; the reports' general texts come from
+`posecheck.report_messages`.  Each exercise's own texts (its name, its checks' labels and
+cues, keys ``<check id>.<outcome>`` such as ``trunk_upright.leaning_back``, its routine setup
+``routine.setup.<id>``, its ``mismatch.<id>`` note, and per check ``measure.<check id>`` and
+``event.<check id>`` for the HTML report) live in its module (`posecheck.exercises`); `text`
+finds both.  The Dutch follows the wording of the
 physiotherapy text the exercises come from (``schuttershouding``, ``loodrecht boven je
 enkel``, ``navel intrekken``, ``niet doorhangen in je rug``).
 """
@@ -70,48 +73,7 @@ MESSAGES: dict[str, Texts] = {
     "voice.count": {"en": "{n}", "nl": "{n}"},
     "voice.go": {"en": "Go.", "nl": "Start."},
     "voice.snapshot": {"en": "Photo.", "nl": "Foto."},
-    # A fixed exercise (--exercise, the e key, a routine step) that the pose clearly is not
-    "mismatch.kneeling_lunge": {
-        "en": "This does not look like a kneeling lunge.",
-        "nl": "Dit lijkt niet op een schuttershouding.",
-    },
-    "mismatch.standing_lunge": {
-        "en": "This does not look like a standing lunge.",
-        "nl": "Dit lijkt niet op een staande uitvalspas.",
-    },
-    "mismatch.prone_press_up": {
-        "en": "This does not look like a prone press-up.",
-        "nl": "Dit lijkt niet op opdrukken in buiklig.",
-    },
-    "mismatch.standing_posture": {
-        "en": "This does not look like standing upright.",
-        "nl": "Dit lijkt niet op rechtop staan.",
-    },
-    # posecheck routine (posecheck/routine.py)
-    "routine.setup.kneeling_lunge": {
-        "en": "Kneeling lunge, {side}. Place the camera at hip height, about three metres to your side. "
-        "Kneel on the back knee, front knee above the ankle.",
-        "nl": "Schuttershouding, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
-        "Kniel op je achterste knie, voorste knie loodrecht boven je enkel.",
-    },
-    "routine.setup.standing_lunge": {
-        "en": "Standing lunge, {side}. Place the camera at hip height, about three metres to your side. "
-        "Step the back leg far back and keep it straight.",
-        "nl": "Staande uitvalspas, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
-        "Zet je achterste been ver naar achter en houd het gestrekt.",
-    },
-    "routine.setup.prone_press_up": {
-        "en": "Prone press-up. Place the camera low, at floor level, about three metres to your side. "
-        "Lie on your belly, hands beside your shoulders.",
-        "nl": "Opdrukken in buiklig. Zet de camera laag, op de grond, ongeveer drie meter naast je. "
-        "Ga op je buik liggen, handen naast je schouders.",
-    },
-    "routine.setup.standing_posture": {
-        "en": "Standing posture. Place the camera at hip height, about three metres to your side. "
-        "Stand tall, sideways to the camera.",
-        "nl": "Stahouding. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
-        "Sta rechtop, zijwaarts naar de camera.",
-    },
+    # posecheck routine (posecheck/routine.py); each exercise's setup words are in its module
     "routine.side.left": {"en": "left leg in front", "nl": "linkerbeen voor"},
     "routine.side.right": {"en": "right leg in front", "nl": "rechterbeen voor"},
     "routine.wrong_side.left": {"en": "Put your left leg in front.", "nl": "Zet je linkerbeen voor."},
@@ -136,11 +98,6 @@ MESSAGES: dict[str, Texts] = {
         "en": "{exercise}: {n} repetitions.",
         "nl": "{exercise}: {n} herhalingen.",
     },
-    # Exercise names
-    "kneeling_lunge": {"en": "kneeling lunge", "nl": "schuttershouding"},
-    "standing_lunge": {"en": "standing lunge", "nl": "staande uitvalspas"},
-    "prone_press_up": {"en": "prone press-up", "nl": "opdrukken in buiklig"},
-    "standing_posture": {"en": "standing posture", "nl": "stahouding"},
     "window.snapshot_failed": {
         "en": "Snapshot NOT saved - see the terminal",
         "nl": "Momentopname NIET opgeslagen - zie de terminal",

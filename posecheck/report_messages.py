@@ -1,5 +1,8 @@
 """Texts of the reports a person reads (HTML report, batch index, history), English and Dutch.
 
+Only the general ones: what a check measures (``measure.<check id>``) and what a failing
+stretch of it means (``event.<check id>``) belong to the exercise module that owns the check.
+
 Kept apart from the cues in `posecheck.messages`, which merges them into ``MESSAGES``, so
 `posecheck.messages.text` finds every text by one key.  Placeholders use `str.format`.
 """
@@ -118,106 +121,5 @@ REPORT_MESSAGES.update(
         "report.frames": {"en": "frames analysed", "nl": "geanalyseerde beelden"},
         "report.person_seen": {"en": "person seen in", "nl": "persoon in beeld in"},
         "report.unit.ratio": {"en": "(relative to body size)", "nl": "(t.o.v. lichaamsmaat)"},
-        # what each check measures, in plain words
-        "measure.front_knee_over_ankle": {
-            "en": "angle of the front shin from vertical",
-            "nl": "hoek van het voorste scheenbeen met de verticaal",
-        },
-        "measure.rear_knee_on_floor": {
-            "en": "height of the rear knee above the floor, in shin lengths",
-            "nl": "hoogte van de achterste knie boven de vloer, in scheenbeenlengtes",
-        },
-        "measure.hip_extension": {
-            "en": "how far the rear thigh is behind the line of the trunk",
-            "nl": "hoe ver het achterste bovenbeen achter de lijn van de romp staat",
-        },
-        "measure.trunk_upright": {
-            "en": "lean of the trunk from vertical",
-            "nl": "helling van de romp ten opzichte van de verticaal",
-        },
-        "measure.rear_leg_straight": {
-            "en": "angle at the rear knee (180° is straight)",
-            "nl": "hoek in de achterste knie (180° is gestrekt)",
-        },
-        "measure.pelvis_on_floor": {
-            "en": "gap between pelvis and floor, in thigh lengths",
-            "nl": "ruimte tussen bekken en vloer, in bovenbeenlengtes",
-        },
-        "measure.chest_lifted": {
-            "en": "angle of the trunk above the floor",
-            "nl": "hoek van de romp boven de vloer",
-        },
-        "measure.hand_position": {
-            "en": "how far the hands are ahead of the shoulders",
-            "nl": "hoe ver de handen voor de schouders staan",
-        },
-        "measure.forward_head": {
-            "en": "angle from shoulder to ear, from vertical",
-            "nl": "hoek van schouder naar oor ten opzichte van de verticaal",
-        },
-        "measure.plumb_line": {
-            "en": "shoulder and hip off the line above the ankle, in leg lengths",
-            "nl": "afstand van schouder en heup tot de lijn boven de enkel, in beenlengtes",
-        },
-        "measure.knee_hyperextension": {
-            "en": "knee pushed back beyond straight",
-            "nl": "knie voorbij gestrekt naar achteren geduwd",
-        },
-        "measure.shoulders_level": {
-            "en": "tilt of the line through the shoulders",
-            "nl": "helling van de schouderlijn",
-        },
-        "measure.hips_level": {"en": "tilt of the line through the hips", "nl": "helling van de heuplijn"},
-        "measure.hollow_back": {
-            "en": "depth of the hollow of the lower back, in trunk lengths",
-            "nl": "diepte van de holte in de onderrug, in romplengtes",
-        },
-        # what a failing stretch of time of each check means, for the summary sentence
-        "event.front_knee_over_ankle": {
-            "en": "the front knee went past the ankle {times}",
-            "nl": "de voorste knie ging {times} voorbij de enkel",
-        },
-        "event.rear_knee_on_floor": {
-            "en": "the rear knee came off the floor {times}",
-            "nl": "de achterste knie kwam {times} los van de vloer",
-        },
-        "event.hip_extension": {
-            "en": "the rear hip was not stretched far enough {times}",
-            "nl": "de achterste heup was {times} niet ver genoeg gestrekt",
-        },
-        "event.trunk_upright": {
-            "en": "the trunk leaned away from upright {times}",
-            "nl": "de romp stond {times} niet rechtop",
-        },
-        "event.rear_leg_straight": {
-            "en": "the rear leg bent {times}",
-            "nl": "het achterste been boog {times}",
-        },
-        "event.pelvis_on_floor": {
-            "en": "the pelvis came off the floor {times}",
-            "nl": "het bekken kwam {times} los van de vloer",
-        },
-        "event.chest_lifted": {"en": "the chest sank {times}", "nl": "de borst zakte {times}"},
-        "event.forward_head": {
-            "en": "the head poked forward {times}",
-            "nl": "het hoofd stak {times} naar voren",
-        },
-        "event.plumb_line": {
-            "en": "hips or shoulders drifted off the plumb line {times}",
-            "nl": "heupen of schouders stonden {times} uit het lood",
-        },
-        "event.knee_hyperextension": {
-            "en": "the knees were pushed back {times}",
-            "nl": "de knieën waren {times} overstrekt",
-        },
-        "event.shoulders_level": {
-            "en": "one shoulder was higher {times}",
-            "nl": "één schouder stond {times} hoger",
-        },
-        "event.hips_level": {"en": "one hip was higher {times}", "nl": "één heup stond {times} hoger"},
-        "event.hollow_back": {
-            "en": "the lower back sagged into a hollow back {times}",
-            "nl": "de onderrug zakte {times} door in een holle rug",
-        },
     }
 )

@@ -25,7 +25,12 @@ from posecheck.commands.photo import format_text
 from posecheck.config import Settings, setting_spec
 from posecheck.errors import UsageError
 from posecheck.exercises import EXERCISES, Exercise, ExerciseError, validate
+from posecheck.landmarks import Pose
 from posecheck.messages import LANGS, text
+from posecheck.mismatch import mismatch_note
+from posecheck.report import Report
+from posecheck.routine import Routine, RoutineInput, parse_steps
+from posecheck.voice import Utterance
 
 S = Settings()
 EXTRA = Path(__file__).parent / "extra_exercises"
@@ -35,9 +40,13 @@ def assert_complete(exercise: Exercise) -> None:
     """Texts, cue slots, settings and a synthetic pose on each side of every check's limit."""
     validate(exercise)  # raises naming what is missing
     examples = exercise.examples(S)
+    for key in (f"routine.setup.{exercise.id}", f"mismatch.{exercise.id}"):
+        for lang in LANGS:
+            assert text(key, lang) != key and text(key, lang).strip(), f"{key}: no {lang} text"
     for rule in exercise.checks:
-        keys = [rule.id, *rule.cue_keys()]
+        keys = [rule.id, *rule.cue_keys(), f"measure.{rule.id}"]
         keys += [exercise.cues[key] for key in keys if key in exercise.cues]
+        keys += [] if rule.levels is not None else [f"event.{rule.id}"]  # a grade never fails
         for key in keys:
             for lang in LANGS:
                 assert text(key, lang) != key and text(key, lang).strip(), f"{key}: no {lang} text"
@@ -100,6 +109,32 @@ def without(messages: dict[str, dict[str, str]], key: str, lang: str) -> dict[st
             "no nl text",
         ),  # type: ignore[arg-type]
         (replace(LUNGE, messages=without(dict(LUNGE.messages), "trunk_upright", "en")), "no en text"),  # type: ignore[arg-type]
+        (
+            replace(LUNGE, messages=without(dict(LUNGE.messages), "measure.rear_knee_on_floor", "nl")),  # type: ignore[arg-type]
+            "no nl text for 'measure.rear_knee_on_floor'",
+        ),
+        (
+            replace(LUNGE, messages=without(dict(LUNGE.messages), "event.hip_extension", "en")),  # type: ignore[arg-type]
+            "no en text for 'event.hip_extension'",
+        ),
+        (
+            replace(LUNGE, messages=without(dict(LUNGE.messages), "routine.setup.kneeling_lunge", "nl")),  # type: ignore[arg-type]
+            "no nl text for 'routine.setup.kneeling_lunge'",
+        ),
+        (
+            replace(LUNGE, messages=without(dict(LUNGE.messages), "mismatch.kneeling_lunge", "en")),  # type: ignore[arg-type]
+            "no en text for 'mismatch.kneeling_lunge'",
+        ),
+        (
+            replace(
+                LUNGE,
+                messages={
+                    **LUNGE.messages,
+                    "event.trunk_upright": {"en": "the trunk leaned", "nl": "de romp helde"},
+                },
+            ),
+            "lacks {times}",
+        ),
         (replace(LUNGE, cue_order=LUNGE.cue_order[:-1]), "no cue-priority slot"),
         (
             replace(
@@ -111,7 +146,17 @@ def without(messages: dict[str, dict[str, str]], key: str, lang: str) -> dict[st
             "lacks",
         ),
     ],
-    ids=["dutch cue", "english label", "cue slot", "setting"],
+    ids=[
+        "dutch cue",
+        "english label",
+        "dutch measure",
+        "english event",
+        "dutch routine setup",
+        "english mismatch",
+        "event without count",
+        "cue slot",
+        "setting",
+    ],
 )
 def test_a_forgotten_part_fails_loudly(broken: Exercise, complaint: str) -> None:
     with pytest.raises(ExerciseError, match=complaint):
@@ -135,6 +180,14 @@ def wall_sit(monkeypatch: pytest.MonkeyPatch) -> Iterator[Exercise]:
     config.DECLARED.update(declared)  # its setting goes with it
 
 
+def _wall_sit_report(sagging: Pose, level: Pose) -> str:
+    """The Dutch HTML page of 6 s of wall sit whose thighs rise above level twice."""
+    report = Report(source="wall.mp4", lang="nl")
+    for i in range(60):
+        report.add(assess(sagging if 15 <= i < 25 or 40 <= i < 50 else level, S), i / 10)
+    return report.to_html(report.summary(complete=True))
+
+
 def test_a_test_only_exercise_is_picked_up_with_no_edit_elsewhere(wall_sit: Exercise) -> None:
     module = sys.modules["posecheck.exercises.wall_sit"]
     assert module.__file__ is not None and Path(module.__file__).parent == EXTRA
@@ -156,6 +209,13 @@ def test_a_test_only_exercise_is_picked_up_with_no_edit_elsewhere(wall_sit: Exer
     shown = format_text(result, "wall.jpg", "nl")
     assert "muurzit" in shown and "Bovenbenen horizontaal" in shown and "Zak langs de muur" in shown
     assert result.to_dict("en")["checks"][0]["message"] == "Slide down the wall until your thighs are level."
+    page = _wall_sit_report(sagging, module.wall_sit_pose(0.0))
+    assert "Muurzit" in page and "de bovenbenen waren 2 keer niet horizontaal" in page
+    assert "hoek van het bovenbeen aan de camerakant met de horizontaal" in page
+    routine = Routine(steps=parse_steps(["wall_sit"], EXERCISES))
+    (setup,) = routine.update(RoutineInput(in_form=False), 0.0)  # the step is announced
+    assert setup.words("nl").startswith("Muurzit. Zet de camera op heuphoogte")
+    assert Utterance(mismatch_note("wall_sit"), 0.0).words("en") == "This does not look like a wall sit."
     # and its setting is documented and settable like any other
     assert setting_spec("max_wall_sit_thigh_tilt_deg").high == 45.0
     assert "max_wall_sit_thigh_tilt_deg = 15.0" in config.describe_settings()

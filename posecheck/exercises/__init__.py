@@ -62,7 +62,8 @@ class Exercise:
         priority: its place in the recognition order (lower is asked first).
         cue_order: its check ids, most worth telling first (`Assessment.main_cue`).
         messages: its texts by message key, each in every language: the exercise name
-            (key = ``id``), and for each check its label (key = check id), pass text and cues.
+            (key = ``id``), for each check its label (key = check id), pass text and cues,
+            and the texts of the reports and the routine (`report_keys`).
         examples: synthetic poses on each side of each check's limit (the completeness test).
         has_front_leg: whether a front leg (and so ``front_side``) exists.
         cues: message keys this exercise words its own way (generic key -> own key), e.g.
@@ -92,24 +93,47 @@ class Exercise:
         raise KeyError(f"{self.id} has no check '{check_id}'; its checks: {', '.join(self.check_ids)}")
 
 
-def message_keys(exercise: Exercise) -> list[str]:
-    """Every message key the exercise may show: its name, and each check's label and cues."""
-    keys = [exercise.id]
+def cue_keys(exercise: Exercise) -> list[str]:
+    """The message keys of what the exercise's checks may tell while it is done (each check's
+    pass text and cues, in its own wording where `Exercise.cues` has one)."""
+    keys = [key for rule in exercise.checks for key in rule.cue_keys()]
+    return keys + [exercise.cues[key] for key in keys if key in exercise.cues]
+
+
+def report_keys(exercise: Exercise) -> list[str]:
+    """The message keys of the reports and the routine: the routine's setup words
+    (``routine.setup.<id>``, with ``{side}``), the note that a chosen exercise clearly is not
+    being done (``mismatch.<id>``), and per check what it measures (``measure.<check>``) and,
+    for a check that can fail, what a failing stretch of it means (``event.<check>``, with
+    ``{times}``) in the HTML report's summary."""
+    keys = [f"routine.setup.{exercise.id}", f"mismatch.{exercise.id}"]
     for rule in exercise.checks:
-        keys += [rule.id, *rule.cue_keys()]
-    keys += [exercise.cues[key] for key in keys if key in exercise.cues]
+        keys += [f"measure.{rule.id}"] + ([] if rule.levels is not None else [f"event.{rule.id}"])
     return keys
 
 
+def message_keys(exercise: Exercise) -> list[str]:
+    """Every message key the exercise may show: its name, each check's label and cues, and
+    its texts in the reports and the routine (`report_keys`)."""
+    return [exercise.id, *(rule.id for rule in exercise.checks), *cue_keys(exercise), *report_keys(exercise)]
+
+
 def validate(exercise: Exercise) -> None:
-    """Raise `ExerciseError` naming what the exercise forgot: a text in a language, a check
-    without a cue-priority slot, a setting that `Settings` does not have (with range and reason)."""
+    """Raise `ExerciseError` naming what the exercise forgot: a text in a language (`message_keys`:
+    also its routine, mismatch and report texts), a check without a cue-priority slot, a
+    setting that `Settings` does not have (with range and reason)."""
     from posecheck.config import setting_spec
 
     problems = []
     for key in message_keys(exercise):
         texts = exercise.messages.get(key) or {}
         problems += [f"no {lang} text for '{key}'" for lang in LANGS if not texts.get(lang, "").strip()]
+        if key.startswith("event."):  # the report fills in how often ("2 times")
+            problems += [
+                f"the {lang} text for '{key}' lacks {{times}}"
+                for lang in LANGS
+                if "{times}" not in texts.get(lang, "{times}")
+            ]
     ids = exercise.check_ids
     problems += [f"check '{c}' has no cue-priority slot" for c in ids if c not in exercise.cue_order]
     problems += [
@@ -190,7 +214,9 @@ __all__ = [
     "Match",
     "exercise_choices",
     "exercise_id",
+    "message_keys",
     "reload",
+    "report_keys",
     "validate",
 ]
 

@@ -108,6 +108,15 @@ MESSAGES: dict[str, Texts] = {
         "en": "Hollower than your relaxed stance: pull your navel in and bring your pelvis under.",
         "nl": "Holler dan in je ontspannen stand: trek je navel in en kantel je bekken terug.",
     },
+    # for the HTML report: what each check measures, and what a failing stretch of it means
+    "measure.hollow_back": {
+        "en": "depth of the hollow of the lower back, in trunk lengths",
+        "nl": "diepte van de holte in de onderrug, in romplengtes",
+    },
+    "event.hollow_back": {
+        "en": "the lower back sagged into a hollow back {times}",
+        "nl": "de onderrug zakte {times} door in een holle rug",
+    },
 }
 
 

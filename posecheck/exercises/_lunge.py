@@ -177,6 +177,31 @@ MESSAGES: dict[str, Texts] = {
         "en": "Trunk leans forward: bring your chest up over your hips.",
         "nl": "Je romp helt naar voren: breng je borst recht boven je heupen.",
     },
+    # for the HTML report: what each check measures, and what a failing stretch of it means
+    "measure.front_knee_over_ankle": {
+        "en": "angle of the front shin from vertical",
+        "nl": "hoek van het voorste scheenbeen met de verticaal",
+    },
+    "event.front_knee_over_ankle": {
+        "en": "the front knee went past the ankle {times}",
+        "nl": "de voorste knie ging {times} voorbij de enkel",
+    },
+    "measure.hip_extension": {
+        "en": "how far the rear thigh is behind the line of the trunk",
+        "nl": "hoe ver het achterste bovenbeen achter de lijn van de romp staat",
+    },
+    "event.hip_extension": {
+        "en": "the rear hip was not stretched far enough {times}",
+        "nl": "de achterste heup was {times} niet ver genoeg gestrekt",
+    },
+    "measure.trunk_upright": {
+        "en": "lean of the trunk from vertical",
+        "nl": "helling van de romp ten opzichte van de verticaal",
+    },
+    "event.trunk_upright": {
+        "en": "the trunk leaned away from upright {times}",
+        "nl": "de romp stond {times} niet rechtop",
+    },
 }
 
 

@@ -51,6 +51,26 @@ MESSAGES: dict[str, Texts] = {
         "en": "Rest the rear knee on the floor.",
         "nl": "Laat je achterste knie op de grond steunen.",
     },
+    # what the routine says to set up, and when a chosen exercise clearly is not being done
+    "routine.setup.kneeling_lunge": {
+        "en": "Kneeling lunge, {side}. Place the camera at hip height, about three metres to your side. "
+        "Kneel on the back knee, front knee above the ankle.",
+        "nl": "Schuttershouding, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "Kniel op je achterste knie, voorste knie loodrecht boven je enkel.",
+    },
+    "mismatch.kneeling_lunge": {
+        "en": "This does not look like a kneeling lunge.",
+        "nl": "Dit lijkt niet op een schuttershouding.",
+    },
+    # for the HTML report: what each check measures, and what a failing stretch of it means
+    "measure.rear_knee_on_floor": {
+        "en": "height of the rear knee above the floor, in shin lengths",
+        "nl": "hoogte van de achterste knie boven de vloer, in scheenbeenlengtes",
+    },
+    "event.rear_knee_on_floor": {
+        "en": "the rear knee came off the floor {times}",
+        "nl": "de achterste knie kwam {times} los van de vloer",
+    },
 }
 
 

@@ -252,6 +252,35 @@ MESSAGES: dict[str, Texts] = {
         "en": "Hands under the shoulders: the harder variant.",
         "nl": "Handen onder je schouders: de moeilijkere variant.",
     },
+    # what the routine says to set up, and when a chosen exercise clearly is not being done
+    "routine.setup.prone_press_up": {
+        "en": "Prone press-up. Place the camera low, at floor level, about three metres to your side. "
+        "Lie on your belly, hands beside your shoulders.",
+        "nl": "Opdrukken in buiklig. Zet de camera laag, op de grond, ongeveer drie meter naast je. "
+        "Ga op je buik liggen, handen naast je schouders.",
+    },
+    "mismatch.prone_press_up": {
+        "en": "This does not look like a prone press-up.",
+        "nl": "Dit lijkt niet op opdrukken in buiklig.",
+    },
+    # for the HTML report: what each check measures, and what a failing stretch of it means
+    "measure.pelvis_on_floor": {
+        "en": "gap between pelvis and floor, in thigh lengths",
+        "nl": "ruimte tussen bekken en vloer, in bovenbeenlengtes",
+    },
+    "event.pelvis_on_floor": {
+        "en": "the pelvis came off the floor {times}",
+        "nl": "het bekken kwam {times} los van de vloer",
+    },
+    "measure.chest_lifted": {
+        "en": "angle of the trunk above the floor",
+        "nl": "hoek van de romp boven de vloer",
+    },
+    "event.chest_lifted": {"en": "the chest sank {times}", "nl": "de borst zakte {times}"},
+    "measure.hand_position": {
+        "en": "how far the hands are ahead of the shoulders",
+        "nl": "hoe ver de handen voor de schouders staan",
+    },
 }
 
 

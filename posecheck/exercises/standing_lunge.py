@@ -48,6 +48,23 @@ MESSAGES: dict[str, Texts] = {
         "en": "Place the rear leg further back until you feel a stretch at the front of that leg.",
         "nl": "Plaats je achterste been verder naar achter tot je een stretch voelt aan de voorzijde ervan.",
     },
+    # what the routine says to set up, and when a chosen exercise clearly is not being done
+    "routine.setup.standing_lunge": {
+        "en": "Standing lunge, {side}. Place the camera at hip height, about three metres to your side. "
+        "Step the back leg far back and keep it straight.",
+        "nl": "Staande uitvalspas, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "Zet je achterste been ver naar achter en houd het gestrekt.",
+    },
+    "mismatch.standing_lunge": {
+        "en": "This does not look like a standing lunge.",
+        "nl": "Dit lijkt niet op een staande uitvalspas.",
+    },
+    # for the HTML report: what each check measures, and what a failing stretch of it means
+    "measure.rear_leg_straight": {
+        "en": "angle at the rear knee (180° is straight)",
+        "nl": "hoek in de achterste knie (180° is gestrekt)",
+    },
+    "event.rear_leg_straight": {"en": "the rear leg bent {times}", "nl": "het achterste been boog {times}"},
 }
 
 

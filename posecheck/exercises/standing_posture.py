@@ -158,6 +158,49 @@ MESSAGES: dict[str, Texts] = {
         "en": "One hip is higher: stand evenly on both feet.",
         "nl": "Eén heup staat hoger: sta gelijkmatig op beide voeten.",
     },
+    # what the routine says to set up, and when a chosen exercise clearly is not being done
+    "routine.setup.standing_posture": {
+        "en": "Standing posture. Place the camera at hip height, about three metres to your side. "
+        "Stand tall, sideways to the camera.",
+        "nl": "Stahouding. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "Sta rechtop, zijwaarts naar de camera.",
+    },
+    "mismatch.standing_posture": {
+        "en": "This does not look like standing upright.",
+        "nl": "Dit lijkt niet op rechtop staan.",
+    },
+    # for the HTML report: what each check measures, and what a failing stretch of it means
+    "measure.forward_head": {
+        "en": "angle from shoulder to ear, from vertical",
+        "nl": "hoek van schouder naar oor ten opzichte van de verticaal",
+    },
+    "event.forward_head": {"en": "the head poked forward {times}", "nl": "het hoofd stak {times} naar voren"},
+    "measure.plumb_line": {
+        "en": "shoulder and hip off the line above the ankle, in leg lengths",
+        "nl": "afstand van schouder en heup tot de lijn boven de enkel, in beenlengtes",
+    },
+    "event.plumb_line": {
+        "en": "hips or shoulders drifted off the plumb line {times}",
+        "nl": "heupen of schouders stonden {times} uit het lood",
+    },
+    "measure.knee_hyperextension": {
+        "en": "knee pushed back beyond straight",
+        "nl": "knie voorbij gestrekt naar achteren geduwd",
+    },
+    "event.knee_hyperextension": {
+        "en": "the knees were pushed back {times}",
+        "nl": "de knieën waren {times} overstrekt",
+    },
+    "measure.shoulders_level": {
+        "en": "tilt of the line through the shoulders",
+        "nl": "helling van de schouderlijn",
+    },
+    "event.shoulders_level": {
+        "en": "one shoulder was higher {times}",
+        "nl": "één schouder stond {times} hoger",
+    },
+    "measure.hips_level": {"en": "tilt of the line through the hips", "nl": "helling van de heuplijn"},
+    "event.hips_level": {"en": "one hip was higher {times}", "nl": "één heup stond {times} hoger"},
 }
 
 

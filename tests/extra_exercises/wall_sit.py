@@ -3,8 +3,10 @@ level, shins vertical).  `tests/test_exercises.py` adds this folder to the regis
 ``posecheck.exercises.__path__``; nothing else in posecheck knows about it.
 
 It shows what an exercise module holds: a measure, a check with its own setting (declared
-here with its range and reason), its texts in English and Dutch, a recognition predicate with
-its priority, the cue order and synthetic poses on each side of its limit.
+here with its range and reason), its texts in English and Dutch (label and cues, the routine's
+setup words, the mismatch note, what the HTML report says the check measures and what a
+failing stretch of it means), a recognition predicate with its priority, the cue order and
+synthetic poses on each side of its limit.
 """
 
 from __future__ import annotations
@@ -50,6 +52,26 @@ MESSAGES = {
     "thighs_level.fail": {
         "en": "Slide down the wall until your thighs are level.",
         "nl": "Zak langs de muur tot je bovenbenen horizontaal zijn.",
+    },
+    # the routine's setup words and the note when the pose clearly is not a wall sit
+    "routine.setup.wall_sit": {
+        "en": "Wall sit. Place the camera at hip height, about three metres to your side. "
+        "Lean your back against a wall and slide down.",
+        "nl": "Muurzit. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "Leun met je rug tegen een muur en zak naar beneden.",
+    },
+    "mismatch.wall_sit": {
+        "en": "This does not look like a wall sit.",
+        "nl": "Dit lijkt niet op een muurzit.",
+    },
+    # the HTML report: what the check measures, and what a failing stretch of it means
+    "measure.thighs_level": {
+        "en": "angle of the near thigh from horizontal",
+        "nl": "hoek van het bovenbeen aan de camerakant met de horizontaal",
+    },
+    "event.thighs_level": {
+        "en": "the thighs were not level {times}",
+        "nl": "de bovenbenen waren {times} niet horizontaal",
     },
 }
 
