@@ -6,8 +6,9 @@
   and the photos it is judged on.
 * `cached_poses` runs exactly what ``posecheck photo`` runs up to the landmarks (the final
   `Pose` of `pipeline.analyse_photo`, second look included) once per photo and keeps it in a
-  compressed ``.npz`` per photo (landmarks, visibility, depth, the segmentation mask and any
-  other array field `Pose` gains).  The key holds the photo's bytes, the model, the
+  compressed ``.npz`` per photo (landmarks, visibility, world landmarks, the segmentation mask
+  and any other array field `Pose` gains; a field `Pose` no longer has, such as the ``depth``
+  of older caches, is ignored on loading).  The key holds the photo's bytes, the model, the
   mirror/scale options, the second-look setting, the MediaPipe version and the source of the
   modules the landmarks come from, so a change there recomputes.  Re-scoring then takes
   seconds: `judge` is the pure `assess` on the cached poses.

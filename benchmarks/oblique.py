@@ -113,7 +113,6 @@ def save_poses(path: Path, poses: list[Pose | None], times: list[float]) -> None
         times=np.array(times, dtype=np.float64),
         xy=stack(lambda p: p.xy, (33, 2)),
         visibility=stack(lambda p: p.visibility, (33,)),
-        depth=stack(lambda p: p.depth, (33,)),
         world=stack(lambda p: p.world if p.world is not None else np.full((33, 3), np.nan), (33, 3)),
         masks=np.array(masks, dtype=object),
     )
@@ -134,7 +133,6 @@ def load_poses(path: Path) -> tuple[list[Pose | None], list[float], list[np.ndar
                     visibility=stored["visibility"][i],
                     image_size=(width, height),
                     timestamp_s=float(stored["times"][i]),
-                    depth=stored["depth"][i],
                     world=stored["world"][i],
                 )
             )

@@ -309,12 +309,7 @@ class PoseEstimator:
             )
         values = np.array(
             [
-                (
-                    point.x,
-                    point.y,
-                    point.z,
-                    point.visibility if point.visibility is not None else 0.0,
-                )
+                (point.x, point.y, point.visibility if point.visibility is not None else 0.0)
                 for point in landmarks
             ],
             dtype=np.float64,
@@ -326,10 +321,9 @@ class PoseEstimator:
             world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]], dtype=np.float64)
         return Pose(
             xy=xy,
-            visibility=values[:, 3],
+            visibility=values[:, 2],
             image_size=(width, height),
             timestamp_s=float(timestamp_s),
-            depth=values[:, 2] * width,
             mask=mask,
             world=world,
         )

@@ -123,8 +123,6 @@ class Pose:
         visibility: (33,) float64 in [0, 1]; MediaPipe's visibility score.
         image_size: (width, height) of the analysed image in pixels.
         timestamp_s: time of the frame in seconds (0 for a photo).
-        depth: optional (33,) float64, MediaPipe's relative depth (smaller = closer to
-            the camera), in the same pixel scale as x; used only for view recognition.
         mask: optional (height, width) float32 person-segmentation mask in [0, 1].
         world: optional (33, 3) float64, MediaPipe's world landmarks in metres (hip-centred;
             x right, y down, z away from the camera); NaN where unknown.
@@ -134,7 +132,6 @@ class Pose:
     visibility: np.ndarray
     image_size: tuple[int, int]
     timestamp_s: float = 0.0
-    depth: np.ndarray | None = None
     mask: np.ndarray | None = field(default=None, repr=False)
     world: np.ndarray | None = field(default=None, repr=False)
 
@@ -157,8 +154,6 @@ class Pose:
         xy[bad] = np.nan
         object.__setattr__(self, "xy", xy)
         object.__setattr__(self, "visibility", vis)
-        if self.depth is not None:
-            object.__setattr__(self, "depth", np.asarray(self.depth, dtype=np.float64))
         if self.world is not None:
             world = np.array(self.world, dtype=np.float64)  # a copy: the caller's array stays as it is
             if world.shape != (NUM_LANDMARKS, 3):

@@ -147,8 +147,7 @@ class PoseSmoother:
 
     Coordinates are filtered in units of the image height (x and y divided by the same
     number, so no distortion), which makes ``beta`` independent of the resolution.
-    ``depth`` is filtered the same way when present, and so are the world landmarks
-    (`Pose.world`), in metres: a person of ~1.7 m seen whole spans most of an image height,
+    The world landmarks (`Pose.world`) are filtered the same way, in metres: a person of ~1.7 m seen whole spans most of an image height,
     so the same ``beta`` fits them.
 
     Args:
@@ -200,21 +199,18 @@ class PoseSmoother:
         self._t = t
 
         scale = float(size[1])
-        # Columns: x, y, depth (image heights), world x, y, z (metres); NaN where absent.
-        raw = np.full((pose.xy.shape[0], 6), np.nan, dtype=np.float64)
+        # Columns: x, y (image heights), world x, y, z (metres); NaN where absent.
+        raw = np.full((pose.xy.shape[0], 5), np.nan, dtype=np.float64)
         raw[:, :2] = pose.xy / scale
-        if pose.depth is not None:
-            raw[:, 2] = np.asarray(pose.depth, dtype=np.float64) / scale
         if pose.world is not None:
-            raw[:, 3:] = pose.world
+            raw[:, 2:] = pose.world
         hidden = (pose.visibility < self.min_visibility) | ~np.isfinite(pose.xy).all(axis=1)
         fed = raw.copy()
         fed[hidden] = np.nan  # not fed: the entry's filter restarts when it is visible again
         smooth = self._filter.update(fed, t)
         out = np.where(hidden[:, None], raw, smooth)
-        depth = None if pose.depth is None else out[:, 2] * scale
-        world = None if pose.world is None else out[:, 3:]
-        return pose.replace(xy=out[:, :2] * scale, depth=depth, world=world)
+        world = None if pose.world is None else out[:, 2:]
+        return pose.replace(xy=out[:, :2] * scale, world=world)
 
 
 # --------------------------------------------------------------------------- verdicts

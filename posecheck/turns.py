@@ -115,11 +115,10 @@ def pose_turned_back(pose: Pose, turn: Turn, image_size: tuple[int, int]) -> Pos
         return pose
     width, height = image_size
     xy = _turn_back_xy(pose.xy, turn, width, height)
-    visibility, depth = pose.visibility, pose.depth
+    visibility = pose.visibility
     world = _turn_back_world(pose.world, turn) if pose.world is not None else None
     if turn == "mirror":
         xy, visibility = xy[_MIRRORED], visibility[_MIRRORED]
-        depth = depth[_MIRRORED] if depth is not None else None
         world = world[_MIRRORED] if world is not None else None
     mask = _turn_back_mask(pose.mask, turn, width, height) if pose.mask is not None else None
     return Pose(
@@ -127,7 +126,6 @@ def pose_turned_back(pose: Pose, turn: Turn, image_size: tuple[int, int]) -> Pos
         visibility=visibility,
         image_size=(width, height),
         timestamp_s=pose.timestamp_s,
-        depth=depth,
         mask=mask,
         world=world,
     )

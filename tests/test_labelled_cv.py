@@ -119,6 +119,27 @@ def test_the_pose_cache_gives_back_the_pose_it_was_given(tmp_path: Path) -> None
     np.testing.assert_array_equal(back.visibility, pose.visibility)
     np.testing.assert_array_equal(back.mask, mask)
     assert back.image_size == pose.image_size
-    assert back.depth is not None and np.allclose(back.depth, pose.depth, equal_nan=True)  # type: ignore[arg-type]
+    assert back.world is not None and np.allclose(back.world, pose.world, equal_nan=True)  # type: ignore[arg-type]
     _save_pose(tmp_path / "none.npz", None)
     assert _load_pose(tmp_path / "none.npz") is None
+
+
+def test_a_cached_pose_with_a_field_pose_no_longer_has_still_loads(tmp_path: Path) -> None:
+    """Caches written while `Pose` had ``depth`` (MediaPipe's relative z) load without it."""
+    from benchmarks.labelled import _load_pose
+    from posecheck.synth.body import make_pose, standing
+
+    pose = make_pose(standing())
+    old = tmp_path / "old.npz"
+    np.savez_compressed(
+        old,
+        found=np.array(True),
+        xy=pose.xy,
+        visibility=pose.visibility,
+        image_size=np.array(pose.image_size),
+        timestamp_s=np.array(0.0),
+        depth=np.zeros(len(pose.xy)),
+    )
+    back = _load_pose(old)
+    assert back is not None and not hasattr(back, "depth")
+    np.testing.assert_array_equal(back.xy, pose.xy)

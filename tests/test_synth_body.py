@@ -239,9 +239,11 @@ def test_facing_left_mirrors_x() -> None:
     w = right.image_size[0]
     np.testing.assert_allclose(left.xy[:, 0], w - right.xy[:, 0], atol=1e-9)
     np.testing.assert_allclose(left.xy[:, 1], right.xy[:, 1], atol=1e-9)
-    # the camera side is nearest: right side facing right, left side facing left
-    assert right.depth[L.RIGHT_HIP] < right.depth[L.LEFT_HIP]
-    assert left.depth[L.LEFT_HIP] < left.depth[L.RIGHT_HIP]
+    # the camera side is nearest (world z points away from the camera): right side facing
+    # right, left side facing left
+    assert right.world is not None and left.world is not None
+    assert right.world[L.RIGHT_HIP, 2] < right.world[L.LEFT_HIP, 2]
+    assert left.world[L.LEFT_HIP, 2] < left.world[L.RIGHT_HIP, 2]
 
 
 def test_visibility_and_missing() -> None:
@@ -269,7 +271,8 @@ def test_perspective_camera_yaw() -> None:
     assert (xy0 >= 0).all() and (xy0[:, 0] < 640).all() and (xy0[:, 1] < 480).all()
 
 
-def test_pose_depth_is_hip_relative() -> None:
+def test_pose_world_is_hip_relative() -> None:
     pose = make_pose(replace(standing(), pelvis_height_m=None), camera=Camera(yaw_deg=30))
-    hip_mid = (pose.depth[L.LEFT_HIP] + pose.depth[L.RIGHT_HIP]) / 2
-    assert hip_mid == pytest.approx(0.0, abs=1e-6)
+    assert pose.world is not None
+    hip_mid = (pose.world[L.LEFT_HIP] + pose.world[L.RIGHT_HIP]) / 2
+    np.testing.assert_allclose(hip_mid, 0.0, atol=1e-6)

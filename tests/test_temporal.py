@@ -46,12 +46,11 @@ def make_pose(
     visibility: float | np.ndarray = 1.0,
     t: float = 0.0,
     image_size: tuple[int, int] = (640, 480),
-    depth: np.ndarray | None = None,
 ) -> Pose:
     if xy is None:
         xy = np.tile([320.0, 240.0], (NUM_LANDMARKS, 1))
     vis = np.broadcast_to(np.asarray(visibility, dtype=np.float64), (NUM_LANDMARKS,)).copy()
-    return Pose(xy=xy, visibility=vis, image_size=image_size, timestamp_s=t, depth=depth)
+    return Pose(xy=xy, visibility=vis, image_size=image_size, timestamp_s=t)
 
 
 def make_result(
@@ -203,7 +202,6 @@ def test_pose_smoother_reduces_jitter_and_keeps_metadata() -> None:
             visibility=np.full(NUM_LANDMARKS, 0.9),
             image_size=(640, 480),
             timestamp_s=t,
-            depth=np.full(NUM_LANDMARKS, -50.0) + rng.normal(0.0, 2.0, NUM_LANDMARKS),
             mask=mask,
         )
         out = smoother.update(pose)
@@ -211,7 +209,6 @@ def test_pose_smoother_reduces_jitter_and_keeps_metadata() -> None:
         out_x.append(out.xy[:, 0])
         assert out.timestamp_s == t and out.image_size == (640, 480) and out.mask is mask
         assert np.array_equal(out.visibility, pose.visibility)
-        assert out.depth is not None and np.isfinite(out.depth).all()
     ratio = np.var(raw_x[30:]) / np.var(out_x[30:])
     assert ratio > 5.0, f"landmark jitter only reduced {ratio:.1f}x"
 
@@ -284,15 +281,13 @@ def test_pose_smoother_no_reset_within_gap() -> None:
     assert (out.xy < 400.0).all()
 
 
-def test_pose_smoother_handles_nan_and_missing_depth() -> None:
+def test_pose_smoother_passes_nan_through() -> None:
     smoother = PoseSmoother()
     xy = np.tile([320.0, 240.0], (NUM_LANDMARKS, 1))
     xy[Landmark.NOSE] = np.nan
-    out = smoother.update(make_pose(xy, t=0.0))
-    assert out.depth is None
-    out = smoother.update(make_pose(xy, t=DT, depth=np.zeros(NUM_LANDMARKS)))
+    smoother.update(make_pose(xy, t=0.0))
+    out = smoother.update(make_pose(xy, t=DT))
     assert np.isnan(out.xy[Landmark.NOSE]).all()
-    assert out.depth is not None and np.allclose(out.depth, 0.0)
     assert np.isfinite(np.delete(out.xy, Landmark.NOSE, axis=0)).all()
 
 

@@ -394,9 +394,6 @@ class ResolvedCamera:
                 xy = self.focal * cam[:, :2] / depth[:, None] + self.principal
         return xy, depth
 
-    def pixels_per_metre(self, depth_m: float) -> float:
-        return self.scale if self.orthographic else self.focal / depth_m
-
 
 def _bbox_centre(points: np.ndarray) -> np.ndarray:
     finite = points[np.isfinite(points).all(axis=1)]
@@ -483,9 +480,7 @@ def make_pose(
         timestamp_s: the pose's timestamp.
         shape: body dimensions.
 
-    ``Pose.depth`` is the view-axis distance relative to the hip centre, in pixels at the
-    hips' scale (smaller = closer to the camera), like MediaPipe's z.  ``Pose.world`` is
-    the skeleton in metres relative to the hip centre, in the camera's axes (x right, y down,
+    ``Pose.world`` is the skeleton in metres relative to the hip centre, in the camera's axes (x right, y down,
     z away from the camera), like MediaPipe's world landmarks.
     """
     angles = angles if angles is not None else BodyAngles()
@@ -496,9 +491,7 @@ def make_pose(
         cam = replace(cam, yaw_deg=180.0 - cam.yaw_deg)
     sk = skeleton(angles, shape)
     resolved = resolve_camera(cam, aim_points(sk))
-    xy, depth = resolved.project(sk.points)
-    hip_depth = float(resolved.to_camera(sk.joints["hip_centre"][None, :])[0, 2])
-    depth_px = (depth - hip_depth) * resolved.pixels_per_metre(hip_depth)
+    xy, _ = resolved.project(sk.points)
     world = resolved.to_camera(sk.points) - resolved.to_camera(sk.joints["hip_centre"][None, :])
     if isinstance(visibility, dict):
         vis = np.ones(NUM_LANDMARKS)
@@ -509,11 +502,8 @@ def make_pose(
     for lm in missing:
         xy[lm] = np.nan
         vis[lm] = 0.0
-        depth_px[lm] = np.nan
         world[lm] = np.nan
-    return Pose(
-        xy=xy, visibility=vis, image_size=cam.image_size, timestamp_s=timestamp_s, depth=depth_px, world=world
-    )
+    return Pose(xy=xy, visibility=vis, image_size=cam.image_size, timestamp_s=timestamp_s, world=world)
 
 
 # --------------------------------------------------------------------------- presets
