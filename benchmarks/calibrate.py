@@ -12,7 +12,8 @@ Each threshold is printed with
 * the value fitted on all photos and its plain balanced accuracy,
 * the **leave-one-source-out** balanced accuracy: fitted without one source (a ``repo`` joined
   with the ``group=`` of ``note``), judged on that source, verdicts pooled over all sources,
-* whether config.py takes the fitted value ("fitted") or keeps its default ("default"),
+* whether config.py takes the fitted value ("fitted"), keeps its default ("default"), or takes
+  a value fitted elsewhere (the script named, e.g. ``pelvis_mannequin.py``: rendered mannequins),
 * the range of the values fitted across the folds.
 
 A plain score well above the cross-validated one means the value fits photos, not poses:
@@ -68,7 +69,7 @@ def main() -> int:
         folds = sorted(result.per_source.values())
         print(
             f"{fitted.setting:28}{fitted.objective:23}{default:9.4g}{before:8.1%}{result.value:9.4g}"
-            f"{result.plain:8.1%}{result.cross_validated:8.1%}{result.count:5}  {'fitted' if fitted.adopted else 'default':9}"
+            f"{result.plain:8.1%}{result.cross_validated:8.1%}{result.count:5}  {'fitted' if fitted.adopted else fitted.elsewhere or 'default':9}"
             f"  {folds[0]:.4g}..{folds[-1]:.4g}"
         )
         fitted_values[fitted.setting] = result.value

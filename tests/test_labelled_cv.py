@@ -105,28 +105,28 @@ def test_balanced_accuracy_weighs_both_labels_equally() -> None:
 
 
 def test_the_pose_cache_gives_back_the_pose_it_was_given(tmp_path: Path) -> None:
-    from benchmarks.labelled import _load_pose, _save_pose
+    from benchmarks.labelled import load_pose, save_pose
     from posecheck.synth.body import kneeling_lunge, make_pose
 
     pose = make_pose(kneeling_lunge("left"), visibility=0.9)
     mask = np.zeros((pose.image_size[1], pose.image_size[0]), np.float32)
     mask[100:300, 200:400] = 1.0
     pose = pose.replace(mask=mask)
-    _save_pose(tmp_path / "p.npz", pose)
-    back = _load_pose(tmp_path / "p.npz")
+    save_pose(tmp_path / "p.npz", pose)
+    back = load_pose(tmp_path / "p.npz")
     assert back is not None
     np.testing.assert_array_equal(back.xy, pose.xy)
     np.testing.assert_array_equal(back.visibility, pose.visibility)
     np.testing.assert_array_equal(back.mask, mask)
     assert back.image_size == pose.image_size
     assert back.world is not None and np.allclose(back.world, pose.world, equal_nan=True)  # type: ignore[arg-type]
-    _save_pose(tmp_path / "none.npz", None)
-    assert _load_pose(tmp_path / "none.npz") is None
+    save_pose(tmp_path / "none.npz", None)
+    assert load_pose(tmp_path / "none.npz") is None
 
 
 def test_a_cached_pose_with_a_field_pose_no_longer_has_still_loads(tmp_path: Path) -> None:
     """Caches written while `Pose` had ``depth`` (MediaPipe's relative z) load without it."""
-    from benchmarks.labelled import _load_pose
+    from benchmarks.labelled import load_pose
     from posecheck.synth.body import make_pose, standing
 
     pose = make_pose(standing())
@@ -140,6 +140,6 @@ def test_a_cached_pose_with_a_field_pose_no_longer_has_still_loads(tmp_path: Pat
         timestamp_s=np.array(0.0),
         depth=np.zeros(len(pose.xy)),
     )
-    back = _load_pose(old)
+    back = load_pose(old)
     assert back is not None and not hasattr(back, "depth")
     np.testing.assert_array_equal(back.xy, pose.xy)

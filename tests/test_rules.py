@@ -539,9 +539,13 @@ def test_silhouette_rests_on_the_floor_in_a_cobra() -> None:
 
 
 @pytest.mark.parametrize("facing", FACINGS)
-@pytest.mark.parametrize(("delta", "status"), [(-0.02, "pass"), (+0.03, "fail")])
+@pytest.mark.parametrize(("delta", "status"), [(-0.004, "pass"), (+0.03, "fail")])
 def test_pelvis_on_floor_mask_gap(facing: str, delta: float, status: str) -> None:
-    """Straight arms (the upward-dog set-up): the gap under the thighs in the mask decides."""
+    """Straight arms (the upward-dog set-up): the gap under the thighs in the mask decides.
+
+    The exact silhouette shows a gap of 0.039 thigh lengths under the thighs with the pelvis
+    on the floor (the thighs are thinner than the pelvis is deep), just under the limit fitted
+    on the model's masks, which fill such thin gaps: the pass case sits between the two."""
     truth = S.max_pelvis_gap_ratio + delta
     lift = solve(lambda h: thigh_gap_truth(straight_arm_press_up(20.0, h)), truth, 0.0, 0.2)
     angles = straight_arm_press_up(20.0, lift)
