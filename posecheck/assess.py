@@ -35,23 +35,50 @@ _LOWER_BODY = (
 
 
 def upright(pose: Pose, settings: Settings) -> Pose:
-    """The pose turned 180 degrees when the picture is upside down (feet above the head).
+    """The pose turned 180 degrees when the picture is upside down.
 
-    None of the exercises has the feet above the head, so that only happens when the camera
-    or the photo is upside down.  Landmark names stay; only the coordinates turn.
+    None of the exercises has the feet above the head, nor the trunk hanging down from the
+    legs, so the picture is upside down when the feet are above the head and either the line
+    from the head to the feet climbs steeply (``min_upside_down_axis_deg``: a standing person)
+    or the trunk bends down from the line of the legs (``min_upside_down_trunk_drop_deg``: a
+    person lying).  Lying on the floor seen from a raised camera at an angle, the far-off feet
+    come out a little higher in the picture than the head, but the line is nearly level and
+    the trunk rises from the legs: that picture is left as it is.  Landmark names stay; only
+    the coordinates turn.
     """
 
-    def mean_y(landmarks: tuple[Landmark, ...]) -> float:
-        ys = [pose[lm][1] for lm in landmarks if pose.is_visible(lm, settings.min_visibility)]
-        return float(np.mean(ys)) if ys else float("nan")
+    def mean_point(landmarks: tuple[Landmark, ...]) -> np.ndarray:
+        points = [pose[lm] for lm in landmarks if pose.is_visible(lm, settings.min_visibility)]
+        return np.mean(points, axis=0) if points else np.full(2, np.nan)
 
-    head_y, feet_y = mean_y(_HEAD), mean_y(_FEET)
-    if not (np.isfinite(head_y) and np.isfinite(feet_y)) or feet_y >= head_y:
+    head, feet = mean_point(_HEAD), mean_point(_FEET)
+    if not (np.isfinite(head).all() and np.isfinite(feet).all()) or feet[1] >= head[1]:
+        return pose
+    climb = float(np.degrees(np.arctan2(head[1] - feet[1], abs(head[0] - feet[0]))))
+    steep = climb >= settings.min_upside_down_axis_deg
+    if not (steep or trunk_drop(pose, settings) >= settings.min_upside_down_trunk_drop_ratio):
         return pose
     width, height = pose.image_size
     mask = pose.mask[::-1, ::-1] if pose.mask is not None else None
     world = pose.world * np.array([-1.0, -1.0, 1.0]) if pose.world is not None else None
     return pose.replace(xy=np.array([width, height]) - pose.xy, mask=mask, world=world)
+
+
+def trunk_drop(pose: Pose, settings: Settings) -> float:
+    """How far below the line of the legs (ankles -> hips, extended) the shoulders lie, in trunk
+    lengths; negative when they rise above it (a cobra), NaN without those landmarks.  A trunk
+    folded back onto the legs (misplaced hips) lies on the line: about 0."""
+
+    def mid(landmarks: tuple[Landmark, Landmark]) -> np.ndarray:
+        points = [pose[lm] for lm in landmarks if pose.is_visible(lm, settings.min_visibility)]
+        return np.mean(points, axis=0) if points else np.full(2, np.nan)
+
+    ankle = mid((Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE))
+    hip = mid((Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
+    shoulder = mid((Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER))
+    legs, trunk = hip - ankle, shoulder - hip
+    below = (legs[0] * trunk[1] - legs[1] * trunk[0]) / (np.linalg.norm(legs) * np.linalg.norm(trunk))
+    return float(below if legs[0] > 0 else -below)  # image y points down
 
 
 def _worded_for(cues: Mapping[str, str], check: CheckResult) -> CheckResult:

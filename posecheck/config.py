@@ -57,6 +57,26 @@ class Settings:
         "retrying from 0.90 or 0.97 instead loses a photo (original or mirrored). "
         "0 never retries, above 1 always does",
     )
+    min_upside_down_axis_deg: float = _setting(
+        45.0,
+        0.0,
+        90.0,
+        "the picture counts as upside down (and is turned) when the feet are above the head and the line from "
+        "the head to the feet climbs at least this steeply: no exercise stands on its head. Upside-down dev photos "
+        "(samadhi standing lunges) climb 66-85 deg; people lying on the floor seen from a raised camera at a 3/4 "
+        "angle put the far-off feet up to 12 deg above the head (C1_video_cobra_v5) and were wrongly turned when "
+        "any climb counted",
+    )
+    min_upside_down_trunk_drop_ratio: float = _setting(
+        0.1,
+        0.0,
+        1.0,
+        "a nearly level picture with the feet above the head counts as upside down when the shoulders lie at "
+        "least this far (trunk lengths) below the line of the legs (ankles -> hips): lying upright, the trunk "
+        "rises from the legs or lies in line. C1 clips, frames with the feet above the head: at most 0.07 "
+        "but for 5 frames with misplaced hips or legs (0.13-0.17); a 20 deg straight-arm press-up upside down: 0.13, "
+        "a cobra more",
+    )
     # --- view -------------------------------------------------------------------------
     max_side_view_width_ratio: float = _setting(
         0.40,

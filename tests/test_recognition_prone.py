@@ -1,17 +1,21 @@
 """Lying face down with the chest still low is a prone press-up only while a hand is planted to
 push (below the shoulder, within ``max_planted_hand_reach_ratio`` upper arms ahead of it);
 arms stretched forward (child's pose) or raised (superman) make another pose.  A lifted chest
-is a press-up whatever the hands do.  Synthetic poses, a case on each side of the limit."""
+is a press-up wherever the hands are planted, but not with the arms stretched out ahead in the
+air (superman).  Lying seen from a raised camera at an angle is not an upside-down picture.
+Synthetic poses, a case on each side of the limit."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
-from posecheck.assess import assess
+from posecheck.assess import assess, upright
 from posecheck.config import Settings
-from posecheck.synth.body import ArmAngles, make_pose, prone_press_up
+from posecheck.landmarks import Pose
+from posecheck.synth.body import ArmAngles, Camera, make_pose, prone_press_up
 
 S = Settings()
 FACINGS = ("right", "left")
@@ -41,3 +45,48 @@ def test_lying_with_the_arms_raised_forward_is_no_press_up(facing: str) -> None:
 def test_a_lifted_chest_needs_no_planted_hands(facing: str) -> None:
     angles = prone_press_up(S.min_chest_lift_deg + 10, hands_forward=S.max_planted_hand_reach_ratio + 0.2)
     assert assess(make_pose(angles, facing=facing), S).exercise == "prone_press_up"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_a_chest_lifted_with_the_arms_out_ahead_in_the_air_is_no_press_up(facing: str) -> None:
+    ahead = ArmAngles(shoulder_flex_deg=150.0)  # superman: chest and arms up, no hand on the floor
+    angles = replace(prone_press_up(S.min_chest_lift_deg + 20), left_arm=ahead, right_arm=ahead)
+    assert assess(make_pose(angles, facing=facing), S).exercise is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("yaw", [30.0, 45.0])
+def test_lying_seen_from_a_raised_camera_at_an_angle_is_not_upside_down(facing: str, yaw: float) -> None:
+    """The start of a press-up filmed from above the head at 3/4: the far-off feet come out
+    higher in the picture than the head (C1_video_cobra_v5), yet the picture is upright."""
+    camera = Camera(yaw_deg=yaw, height_m=1.6, distance_m=2.2)
+    pose = make_pose(prone_press_up(CHEST_DOWN, hands_forward=0.3), facing=facing, camera=camera)  # type: ignore[arg-type]
+    assert pose.xy[[27, 28], 1].mean() < pose.xy[0, 1]  # feet above the nose in the picture
+    result = assess(pose, S)
+    assert result.exercise == "prone_press_up"
+    assert result.check("chest_lifted").status == "fail"  # type: ignore[union-attr]
+
+
+def _turned(pose: Pose, deg: float) -> Pose:
+    """The pose's picture turned by ``deg`` about the hip centre (positive lifts the feet of a
+    person facing image-right)."""
+    a = np.radians(deg)
+    turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    centre = pose.xy[[23, 24]].mean(axis=0)
+    return pose.replace(xy=(pose.xy - centre) @ turn.T + centre)
+
+
+@pytest.mark.parametrize(("climb", "turned"), [(-5.0, False), (+5.0, True)])
+def test_upside_down_when_the_feet_climb_steeply_above_the_head(climb: float, turned: bool) -> None:
+    lying = make_pose(prone_press_up(CHEST_DOWN, hands_forward=0.3))
+    head, feet = lying.xy[[0, 11, 12]].mean(axis=0), lying.xy[[27, 28, 29, 30]].mean(axis=0)
+    level = np.degrees(np.arctan2(head[1] - feet[1], abs(head[0] - feet[0])))  # the feet's climb now
+    pose = _turned(lying, S.min_upside_down_axis_deg + climb - level)
+    assert (not np.allclose(upright(pose, S).xy, pose.xy)) == turned
+
+
+def test_an_upside_down_standing_picture_is_turned() -> None:
+    standing = make_pose()
+    width, height = standing.image_size
+    flipped = standing.replace(xy=np.array([width, height]) - standing.xy)
+    assert np.allclose(upright(flipped, S).xy, standing.xy)

@@ -339,13 +339,24 @@ def recognize(body: Body, o: Orientation) -> Match:
     propped = not legs_down and _propped_on_hands(body, o, trunk)
     if not (trunk >= s.min_lying_trunk_deg and (legs_down or propped)):
         return Match.NO
-    chest_up = chest_lift(body, o).value >= s.min_chest_lift_deg
+    # The hands hold the chest up: a chest raised with the arms stretched out ahead in the air
+    # (superman, locust) is lifted by the back alone.
+    chest_up = chest_lift(body, o).value >= s.min_chest_lift_deg and _hand_below_shoulders(body, o)
     pelvis = pelvis_height(body, o).value
     # No floor line (feet hidden): propped means the hips are at hand level.
     pelvis_low = pelvis < s.min_plank_pelvis_height_ratio if np.isfinite(pelvis) else propped
     # With the chest still down, only hands planted to push make it the press-up (about to
     # lift); lying with the arms stretched forward or raised is another pose.
     return Match.YES if chest_up or (pelvis_low and _hands_planted(body, o)) else Match.NOTHING
+
+
+def _hand_below_shoulders(body: Body, o: Orientation) -> bool:
+    """A seen hand lower in the picture than the shoulders (on the floor, holding them up); true
+    when no hand is seen, as the model often loses hands under a lifted chest."""
+    shoulder = body.mid("shoulder", o.near)
+    wrists = [body.point(sided(side, "wrist")) for side in SIDES]
+    seen = [w for w in wrists if np.isfinite(w).all()]
+    return not seen or any(w[1] > shoulder[1] for w in seen)
 
 
 def _hands_planted(body: Body, o: Orientation) -> bool:
