@@ -283,9 +283,10 @@ class Settings:
         20.0,
         0.0,
         90.0,
-        "forward_head: shoulder->ear angle from vertical (PRODUCT.md). Kept, not fitted: on the 10 labelled "
-        "side views (3 forward heads) benchmarks/calibrate.py fits 23.5 with 83.3% balanced accuracy plain "
-        "but 66.7% leave-one-source-out; 20 scores 76.2%",
+        "forward_head: shoulder centre -> ear centre angle from vertical (PRODUCT.md; the centres, so a "
+        "slightly turned trunk does not move it). Kept, not fitted: on the 10 labelled side views "
+        "(3 forward heads) 20 scores 83.3% balanced accuracy (76.2% with the near shoulder and ear); "
+        "benchmarks/calibrate.py fits 22 with 83.3% plain but 69.0% leave-one-source-out",
     )
     max_plumb_offset_ratio: float = _setting(
         0.0625,

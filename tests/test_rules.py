@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from posecheck import geometry as geo
 from posecheck import metrics as m
 from posecheck.assess import assess
 from posecheck.config import Settings
@@ -208,6 +209,31 @@ def test_forward_head(facing: str, delta: float, status: str) -> None:
     pose = make_pose(standing(neck_deg=truth), facing=facing)  # type: ignore[arg-type]
     cue = "forward_head.fail" if status == "fail" else None
     assert_verdict(judge(pose, "standing_posture", "forward_head"), status, truth, DEG_TOL, cue)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("twist_ratio", [-0.25, 0.25])
+@pytest.mark.parametrize(("delta", "status"), [(-4.0, "pass"), (+4.0, "fail")])
+def test_forward_head_ignores_a_turned_trunk(facing: str, twist_ratio: float, delta: float, status: str) -> None:
+    """The trunk turned a little (or one shoulder rolled forward) while the head stays side-on:
+    the shoulders part in the image, one forward and one back by a quarter of the neck's
+    height.  Shoulder centre -> ear centre keeps the truth; the near shoulder alone would be
+    off by ~11 degrees, enough to flip the verdict 4 degrees from the limit."""
+    truth = S.max_neck_tilt_deg + delta
+    pose = make_pose(standing(neck_deg=truth), facing=facing)  # type: ignore[arg-type]
+    neck = np.linalg.norm(pose.xy[L.LEFT_EAR] - pose.xy[L.LEFT_SHOULDER])
+    xy = pose.xy.copy()
+    xy[L.LEFT_SHOULDER, 0] += twist_ratio * neck
+    xy[L.RIGHT_SHOULDER, 0] -= twist_ratio * neck
+    twisted = pose.replace(xy=xy)
+    body = m.Body(twisted, S)
+    orientation = m.orientation(body, S)
+    near = L.LEFT_SHOULDER if orientation.near == "left" else L.RIGHT_SHOULDER
+    near_ear = L.LEFT_EAR if orientation.near == "left" else L.RIGHT_EAR
+    near_only = geo.tilt_from_vertical(xy[near], xy[near_ear], orientation.facing)
+    assert abs(near_only - truth) > 8.0  # what the near shoulder alone would say
+    cue = "forward_head.fail" if status == "fail" else None
+    assert_verdict(judge(twisted, "standing_posture", "forward_head"), status, truth, DEG_TOL, cue)
 
 
 @pytest.mark.parametrize("facing", FACINGS)

@@ -13,7 +13,7 @@ from posecheck import metrics as m
 from posecheck.exercises import Exercise, Match
 from posecheck.exercises._hollow_back import HOLLOW_BACK_STANDING, hollow_examples
 from posecheck.exercises._hollow_back import MESSAGES as HOLLOW_BACK_MESSAGES
-from posecheck.landmarks import SIDES, BodyPart, other_side, sided
+from posecheck.landmarks import SIDES, BodyPart, sided
 from posecheck.messages import Texts
 from posecheck.metrics import NAN, Body, Measure, Orientation, leg_length
 
@@ -26,11 +26,17 @@ from posecheck.rules import Limit, Rule, fails_as
 
 
 def neck_tilt(body: Body, o: Orientation) -> Measure:
-    """Near shoulder -> near ear from vertical; positive = ear ahead of the shoulder."""
+    """Shoulder centre -> ear centre from vertical; positive = head ahead of the shoulders.
+
+    The head sits on the cervical spine, which rises midway between the shoulders: the
+    midpoints of both ears and of both shoulders (`Body.mid`; the one seen where the other
+    is hidden) do not move when the trunk turns a little towards or away from the camera
+    while the head stays side-on, or when one shoulder rolls forward, whereas the near
+    shoulder alone then slides back or forward past the ear.  Side-on the two coincide.
+    """
     shoulder, ear = sided(o.near, "shoulder"), sided(o.near, "ear")
-    if not body.seen(ear):  # the far ear is a fine stand-in in a side view
-        ear = sided(other_side(o.near), "ear")
-    return Measure(geo.tilt_from_vertical(body.point(shoulder), body.point(ear), o.facing), (shoulder, ear))
+    tilt = geo.tilt_from_vertical(body.mid("shoulder", o.near), body.mid("ear", o.near), o.facing)
+    return Measure(tilt, (shoulder, ear))
 
 
 def plumb_offset(body: Body, o: Orientation) -> Measure:
