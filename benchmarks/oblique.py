@@ -36,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.labelled import DEFAULT_CACHE, cached_poses, load_rows
 from posecheck.assess import assess
-from posecheck.config import load_settings
-from posecheck.landmarks import Pose
+from posecheck.config import Settings, load_settings
+from posecheck.exercises import EXERCISES
+from posecheck.landmarks import BodyPart, Pose, sided
 from posecheck.pipeline import FrameAnalyzer
 from posecheck.results import VIEW_CUES, Assessment
 from posecheck.video import Frame
@@ -140,31 +141,60 @@ def load_poses(path: Path) -> tuple[list[Pose | None], list[float], list[np.ndar
         return out, [float(t) for t in stored["times"]], masks
 
 
+WHOLE_BODY_PARTS: tuple[BodyPart, ...] = ("shoulder", "hip", "knee", "ankle")
+
+
+def whole_body(pose: Pose | None, settings: Settings) -> bool:
+    """The person's whole body is in the picture: a shoulder, hip, knee and ankle (either side)
+    seen inside the frame -- the issue's "whole body visible" (close-ups are left out)."""
+    if pose is None:
+        return False
+    width, height = pose.image_size
+    inside = (pose.xy >= 0).all(axis=1) & (pose.xy[:, 0] < width) & (pose.xy[:, 1] < height)
+    seen = (pose.visibility >= settings.min_visibility) & inside
+    return all(seen[sided("left", part)] or seen[sided("right", part)] for part in WHOLE_BODY_PARTS)
+
+
 class Tally:
-    """Per check: frames judged / with the exercise, and agreement with the label."""
+    """Per check: frames judged / with the exercise, and agreement with the label.
+
+    ``judged`` counts over the frames with the exercise recognised; ``whole_judged`` over
+    the frames with the whole body in the picture (the issue's measure: pass or fail rather
+    than ``unknown`` or no exercise at all, on >= 85 % of them).
+    """
 
     def __init__(self) -> None:
         self.frames = 0
+        self.whole = 0
+        self.whole_expected: Counter[str | None] = Counter()  # whole-body frames per expected exercise
+        self.whole_with_exercise = 0
         self.with_exercise = 0
         self.turn_sideways = 0
         self.present: Counter[str] = Counter()
         self.judged: Counter[str] = Counter()
+        self.whole_judged: Counter[str] = Counter()
         self.agree: Counter[str] = Counter()
         self.labelled: Counter[str] = Counter()
 
-    def add(self, assessment: Assessment, expected: str | None, labels: dict[str, str]) -> None:
+    def add(
+        self, assessment: Assessment, expected: str | None, labels: dict[str, str], whole: bool = True
+    ) -> None:
         self.frames += 1
+        self.whole += whole
+        self.whole_expected[expected] += whole
         if any(c.cue in VIEW_CUES for c in assessment.checks) or assessment.note in VIEW_CUES:
             self.turn_sideways += 1
         if assessment.exercise is None or assessment.exercise != expected:
             return
         self.with_exercise += 1
+        self.whole_with_exercise += whole
         for check in assessment.checks:
             if check.informative:
                 continue
             self.present[check.id] += 1
             if check.status != "unknown":
                 self.judged[check.id] += 1
+                self.whole_judged[check.id] += whole
                 label = labels.get(check.id)
                 if label:
                     self.labelled[check.id] += 1
@@ -174,18 +204,34 @@ class Tally:
         out = []
         for check in sorted(self.present):
             judged = self.judged[check] / self.present[check]
+            # over the whole-body frames of the exercises that have this check
+            frames = sum(
+                n
+                for exercise, n in self.whole_expected.items()
+                if exercise in EXERCISES and check in {c.id for c in EXERCISES[exercise].checks}
+            )
+            whole = f"{self.whole_judged[check] / frames:8.0%}" if frames else f"{'-':>8}"
             agree = f"{self.agree[check]}/{self.labelled[check]}" if self.labelled[check] else "-"
-            out.append(f"{name:<34} {check:<22} {judged:8.0%} {agree:>10}")
+            out.append(f"{name:<34} {check:<22} {judged:8.0%} {whole} {agree:>10}")
         if not out:
-            out.append(f"{name:<34} {'(no exercise)':<22} {'-':>8} {'-':>10}")
+            out.append(f"{name:<34} {'(no exercise)':<22} {'-':>8} {'-':>8} {'-':>10}")
         return out
+
+    def summary(self, what: str) -> str:
+        """Frames with the whole body and with the exercise, and "turn sideways"."""
+        share = self.whole_with_exercise / self.whole if self.whole else float("nan")
+        return (
+            f"{'':<34} ({what}: {self.frames}; whole body {self.whole / max(self.frames, 1):.0%}; with exercise"
+            f" {self.with_exercise / max(self.frames, 1):.0%} of all, {share:.0%} of whole body;"
+            f" turn sideways {self.turn_sideways / max(self.frames, 1):.0%})"
+        )
 
 
 def without_world(pose: Pose | None) -> Pose | None:
     return replace(pose, world=None) if pose is not None else None
 
 
-def run_clip(path: Path, args: argparse.Namespace, settings: object, expected: str | None) -> Tally:
+def run_clip(path: Path, args: argparse.Namespace, settings: Settings, expected: str | None) -> Tally:
     import cv2
 
     cache = Path(args.cache) / f"{path.stem}_step{args.step}.npz" if args.cache else None
@@ -215,7 +261,12 @@ def run_clip(path: Path, args: argparse.Namespace, settings: object, expected: s
                 raw = without_world(raw)
             frame = Frame(image=image, timestamp_s=t, index=index)
             analysis = analyzer.judge(frame, raw)
-            tally.add(analysis.assessment, expected, CATEGORY_VERDICTS.get(path.stem.split("_")[0], {}))
+            tally.add(
+                analysis.assessment,
+                expected,
+                CATEGORY_VERDICTS.get(path.stem.split("_")[0], {}),
+                whole_body(analysis.pose, settings),
+            )
             index += 1
     finally:
         if capture is not None:
@@ -244,18 +295,15 @@ def main() -> int:
     settings = load_settings(args.config)
     started = time.perf_counter()
 
-    print(f"{'clip / photo':<34} {'check':<22} {'judged':>8} {'agree':>10}")
+    print(f"{'clip / photo':<34} {'check':<22} {'judged':>8} {'of whole':>8} {'agree':>10}")
     names = args.clips or sorted(p.name for p in (args.data / "videos").glob("C1_*.mp4"))
     for name in names:
         path = args.data / "videos" / name
         expected = EXPECTED_EXERCISE.get(path.stem.split("_")[0])
         tally = run_clip(path, args, settings, expected)
-        for row in tally.rows(path.stem):
-            print(row)
-        print(
-            f"{'':<34} {'(frames with exercise)':<22} {tally.with_exercise / max(tally.frames, 1):8.0%}"
-            f" {'turn sideways':>14} {tally.turn_sideways / max(tally.frames, 1):.0%} of {tally.frames}"
-        )
+        for line in tally.rows(path.stem):
+            print(line)
+        print(tally.summary("frames"))
 
     if args.no_photos:
         print(f"({time.perf_counter() - started:.0f} s)")
@@ -278,13 +326,14 @@ def main() -> int:
             assessment,
             EXPECTED_EXERCISE[row.category],
             {**row.labels, **CATEGORY_VERDICTS.get(row.category, {})},
+            whole_body(pose, settings),
         )
         per_photo[row.file] = [f"{c.id}={c.status}" for c in assessment.checks if not c.informative] or [
             f"exercise={assessment.exercise}"
         ]
-    for row in photos.rows(f"{len(per_photo)} oblique photos"):
-        print(row)
-    print(f"{'':<34} {'(photos with exercise)':<22} {photos.with_exercise / max(photos.frames, 1):8.0%}")
+    for line in photos.rows(f"{len(per_photo)} oblique photos"):
+        print(line)
+    print(photos.summary("photos"))
     for name, results in per_photo.items():
         print(f"  {Path(name).name}: {' '.join(results)}")
     print(f"({time.perf_counter() - started:.0f} s)")

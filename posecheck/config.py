@@ -158,8 +158,10 @@ class Settings:
         0.45,
         0.05,
         2.0,
-        "a lunge is recognised up to this shoulder/hip width (see max_side_view_width_ratio); wider, the "
-        "wide stances seen from the front (warrior II, goddess: 0.48-0.64 on the dev photos) are not lunges",
+        "a lunge is recognised up to this shoulder/hip width (see max_side_view_width_ratio), or wider while the "
+        "camera's yaw (world landmarks) is within max_side_view_yaw_deg: a lunge at 45 deg of yaw is 0.45-0.54 "
+        "wide on the mannequin. Wider and beyond that yaw, the wide stances seen from the front are not lunges "
+        "(warrior II, goddess, side split squat on the dev photos: 0.45-0.64 wide, yaw 59.6-89.5 deg)",
     )
     min_lunge_stance_ratio: float = _setting(
         0.6, 0.0, 3.0, "lunge if the ankles are at least this far apart horizontally, in leg lengths"

@@ -121,3 +121,31 @@ def test_an_oblique_kneeling_lunge_is_one_up_to_the_side_view_limit(
     pose = make_pose(kneeling_lunge("left"), camera=camera, facing=facing)  # type: ignore[arg-type]
     assert pose.world is not None
     assert assess(pose, S).exercise == exercise
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("height_m", [0.8, 1.5])
+@pytest.mark.parametrize("preset", [kneeling_lunge, standing_lunge], ids=["kneeling", "standing"])
+def test_a_lunge_filmed_at_45_degrees_is_recognised_and_judged(
+    preset: Callable[..., BodyAngles], height_m: float, facing: str
+) -> None:
+    """At 45 deg of yaw the shoulders and hips look as wide as a warrior II's from the front
+    (max_lunge_width_ratio), but the yaw from the world landmarks keeps it a side view: the
+    lunge is recognised and every check says pass or fail, none "turn sideways".  The front leg
+    is the far one: with the near leg in front, the stance looks narrower than a lunge's
+    (min_lunge_stance_ratio) from 45 deg, a limit of its own."""
+    far: Side = "left" if facing == "right" else "right"
+    pose = make_pose(preset(far), camera=Camera(yaw_deg=45.0, height_m=height_m), facing=facing)  # type: ignore[arg-type]
+    result = assess(pose, S)
+    assert result.exercise == preset.__name__
+    # hollow_back reads the silhouette, which a synthetic pose has not
+    unknown = [(c.id, c.cue) for c in result.checks if c.status == "unknown" and c.id != "hollow_back"]
+    assert not unknown
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_at_45_degrees_only_the_yaw_keeps_the_wide_looking_lunge(facing: str) -> None:
+    """Without world landmarks (no yaw) the width alone decides, and 45 deg is past it."""
+    pose = make_pose(kneeling_lunge("left"), camera=Camera(yaw_deg=45.0, height_m=1.5), facing=facing)  # type: ignore[arg-type]
+    assert assess(pose, S).exercise == "kneeling_lunge"
+    assert assess(pose.replace(world=None), S).exercise is None

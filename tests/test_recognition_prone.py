@@ -90,3 +90,17 @@ def test_an_upside_down_standing_picture_is_turned() -> None:
     width, height = standing.image_size
     flipped = standing.replace(xy=np.array([width, height]) - standing.xy)
     assert np.allclose(upright(flipped, S).xy, standing.xy)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("yaw", "judged"), [(45.0, True), (S.max_side_view_yaw_deg + 15, False)])
+def test_a_cobra_is_judged_up_to_the_side_view_limit_then_asks_to_turn(
+    facing: str, yaw: float, judged: bool
+) -> None:
+    pose = make_pose(prone_press_up(S.min_chest_lift_deg + 10), camera=Camera(yaw_deg=yaw), facing=facing)  # type: ignore[arg-type]
+    result = assess(pose, S)
+    assert result.exercise == "prone_press_up"
+    for check in ("pelvis_on_floor", "chest_lifted"):
+        status, cue = result.check(check).status, result.check(check).cue  # type: ignore[union-attr]
+        assert (status != "unknown") == judged
+        assert (cue == "turn_sideways") == (not judged)

@@ -212,7 +212,10 @@ def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
     """A lunge shape (knees on either side of the hips, front knee bent over a shin that
     stands rather than lies) seen from the side: a kneeling lunge when the rear knee is at
     the floor (through both feet), otherwise a standing lunge, whatever the trunk and arms
-    do.  Seen from the front, a wide stance is no exercise at all."""
+    do.  Seen from the front, a wide stance is no exercise at all: that takes both the camera's
+    yaw (from the world landmarks, NaN without) beyond the side view and the shoulders and
+    hips wide in the picture -- a lunge filmed at 45 degrees is wide in the picture, a
+    warrior II's yaw may be estimated short of a front view."""
     s = body.settings
     lunge_shape = (
         o.front is not None
@@ -221,7 +224,7 @@ def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
     )
     if not (lunge_shape and front_knee_angle(body, o).value <= s.max_lunge_front_knee_deg):
         return Match.NO
-    if not o.width_ratio <= s.max_lunge_width_ratio:
+    if not (o.yaw_deg <= s.max_side_view_yaw_deg or o.width_ratio <= s.max_lunge_width_ratio):
         return Match.NOTHING  # a wide stance seen from the front
     # Kneeling needs the rear knee at the floor; a bent rear knee hanging above it is a
     # standing lunge done with a bent rear leg (rear_leg_straight then fails there).
