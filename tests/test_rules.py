@@ -214,7 +214,9 @@ def test_forward_head(facing: str, delta: float, status: str) -> None:
 @pytest.mark.parametrize("facing", FACINGS)
 @pytest.mark.parametrize("twist_ratio", [-0.25, 0.25])
 @pytest.mark.parametrize(("delta", "status"), [(-4.0, "pass"), (+4.0, "fail")])
-def test_forward_head_ignores_a_turned_trunk(facing: str, twist_ratio: float, delta: float, status: str) -> None:
+def test_forward_head_ignores_a_turned_trunk(
+    facing: str, twist_ratio: float, delta: float, status: str
+) -> None:
     """The trunk turned a little (or one shoulder rolled forward) while the head stays side-on:
     the shoulders part in the image, one forward and one back by a quarter of the neck's
     height.  Shoulder centre -> ear centre keeps the truth; the near shoulder alone would be
