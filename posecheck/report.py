@@ -3,6 +3,10 @@ and writers for JSON, CSV and the self-contained HTML page for a patient (`posec
 
 The per-frame records are the photo result format (`Assessment.to_dict` with ``source``,
 ``model`` and ``time_s``) plus a compact ``hold`` entry, so every consumer reads one format.
+They are kept in a `FrameLog`: in memory, or (``posecheck live --report``, which may run for
+hours) spooled as JSON lines to a temporary file next to the report, so that only their count
+stays in memory.  The summary and the writers read them in passes, one frame at a time, and
+write JSON and CSV as they go: the report is the same to the byte either way.
 
 Why atomic writes: a report is rewritten periodically during long sessions and once
 more at the end (also after Ctrl-C).  Each write goes to a temporary file in the same
@@ -20,17 +24,20 @@ import itertools
 import json
 import logging
 import math
+import os
 import statistics
+import tempfile
 import time
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from posecheck.errors import UsageError
-from posecheck.fileio import atomic_write_text, check_writable
+from posecheck.fileio import atomic_open, atomic_write_text, check_writable, write_error
 from posecheck.messages import Lang
 from posecheck.results import Assessment, CheckResult
 from posecheck.temporal import HoldState
@@ -56,6 +63,98 @@ def check_report_path(path: str | Path) -> Path:
     return check_writable(out, "report")
 
 
+class FrameLog:
+    """A session's per-frame records, in order: a list of dicts that can live on disk.
+
+    In memory by default.  With ``spool_dir``, each record is written as one JSON line to an
+    anonymous temporary file in that folder (`tempfile.TemporaryFile`: it has no name, so
+    nothing is left behind even when the process is killed) and only the count and the
+    file's size stay in memory.  Reading parses the lines again: iterating reads the file
+    front to back in blocks; indexing (a few key moments of the HTML report) looks lines up
+    by an index of their offsets, built when first needed and dropped on the next append.
+    """
+
+    _BLOCK = 1 << 20  # bytes read at a time
+
+    def __init__(self, spool_dir: str | os.PathLike[str] | None = None) -> None:
+        self._records: list[dict[str, Any]] = []
+        self._file: IO[bytes] | None = None
+        self._dir = spool_dir
+        if spool_dir is not None:
+            try:  # closed by `close` (or when the log is collected): it spans a whole session
+                self._file = tempfile.TemporaryFile(  # noqa: SIM115
+                    prefix=".posecheck-frames.", suffix=".jsonl", dir=spool_dir
+                )
+            except OSError as error:
+                raise write_error("the report's frames in", spool_dir, error) from None
+        self._count = 0
+        self._size = 0
+        self._offsets: array[int] | None = None
+
+    @property
+    def spooled(self) -> bool:
+        return self._file is not None
+
+    def append(self, record: dict[str, Any]) -> None:
+        if self._file is None:
+            self._records.append(record)
+            return
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        try:
+            self._file.write(line)
+        except OSError as error:
+            raise write_error("the report's frames in", self._dir or "", error) from None
+        self._count += 1
+        self._size += len(line)
+        self._offsets = None
+
+    def __len__(self) -> int:
+        return self._count if self._file is not None else len(self._records)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if self._file is None:
+            return iter(self._records)
+        return (json.loads(line) for line in self._lines())
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        if self._file is None:
+            return self._records[index]
+        n = self._count
+        if not -n <= index < n:
+            raise IndexError(f"frame {index} of {n}")
+        index %= n
+        if self._offsets is None:
+            self._offsets = array("q", [0])
+            for line in self._lines():
+                self._offsets.append(self._offsets[-1] + len(line))
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return dict(json.loads(os.pread(self._file.fileno(), end - start, start)))
+
+    def json_lines(self) -> Iterator[str]:
+        """Each record as `json.dumps` (``ensure_ascii=False``) writes it, without reparsing."""
+        if self._file is None:
+            return (json.dumps(record, ensure_ascii=False) for record in self._records)
+        return (line.decode("utf-8").rstrip("\n") for line in self._lines())
+
+    def _lines(self) -> Iterator[bytes]:
+        """The spooled lines written so far, newline included, read in blocks."""
+        assert self._file is not None
+        self._file.flush()
+        fd, end, offset, rest = self._file.fileno(), self._size, 0, b""
+        while offset < end:
+            block = os.pread(fd, min(self._BLOCK, end - offset), offset)
+            if not block:
+                break
+            offset += len(block)
+            *lines, rest = (rest + block).split(b"\n")
+            yield from (line + b"\n" for line in lines)
+
+    def close(self) -> None:
+        """Delete the spool (a log in memory is kept)."""
+        if self._file is not None:
+            self._file.close()
+
+
 @dataclass
 class Report:
     """Accumulates one session's per-frame results.
@@ -64,7 +163,7 @@ class Report:
         source: the input (file path or camera index) as the user named it.
         model: name of the pose model.
         lang: language of the messages in the frames.
-        frames: per-frame result dicts, in order.
+        frames: per-frame result dicts, in order (`FrameLog`; spooled to disk for live).
         hold: the hold timer's state after the last frame (totals per side).
         extra: more summary entries (e.g. live latency figures).
     """
@@ -72,7 +171,7 @@ class Report:
     source: str
     model: str | None = None
     lang: Lang = "en"
-    frames: list[dict[str, Any]] = field(default_factory=list)
+    frames: FrameLog = field(default_factory=FrameLog)
     hold: HoldState | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, CheckResult] = field(default_factory=dict)
@@ -107,25 +206,36 @@ class Report:
     # ------------------------------------------------------------------ summary
 
     def summary(self, complete: bool, ended: str | None = None) -> dict[str, Any]:
-        """What the session showed; ``complete`` is False when it was cut short."""
-        times = [f["time_s"] for f in self.frames if isinstance(f.get("time_s"), (int, float))]
+        """What the session showed; ``complete`` is False when it was cut short.
+
+        Two passes over the frames, one at a time: the times, people and runs of exercises,
+        then the check shares of each segment."""
+        times: array[float] = array("d")
+        with_person = 0
+        runs: list[Segment] = []
+        for frame in self.frames:
+            if isinstance(frame.get("time_s"), (int, float)):
+                times.append(frame["time_s"])
+            with_person += bool(frame.get("person_found"))
+            _extend_runs(runs, frame)
         step = statistics.median(b - a for a, b in itertools.pairwise(times)) if len(times) > 1 else 0.0
         duration = (times[-1] - times[0] + step) if times else 0.0
-        segments = mark_transitions(_segments(self.frames), self.max_transition_s, self.min_exercise_s)
+        segments = mark_transitions(_segments(runs), self.max_transition_s, self.min_exercise_s)
+        # Movement between poses is no exercise: left out of the percentages.
+        overall = _count_checks(self.frames, segments)
         data: dict[str, Any] = {
             "source": self.source,
             "model": self.model,
             "complete": bool(complete),
             "ended": ended or ("end_of_input" if complete else "interrupted"),
             "frames": len(self.frames),
-            "frames_with_person": sum(1 for f in self.frames if f.get("person_found")),
+            "frames_with_person": with_person,
             "start_s": round(times[0], 3) if times else None,
             "end_s": round(times[-1], 3) if times else None,
             "duration_s": round(duration, 3),
             "started_at": self.started_at.isoformat(timespec="seconds"),
             "segments": [seg.to_dict() for seg in segments],
-            # Movement between poses is no exercise: left out of the percentages.
-            "checks": _check_shares(f for seg in segments if not seg.transition for f in seg.judged()),
+            "checks": overall.shares(),
             "holds": _hold_summary(self.hold),
         }
         data.update(self.extra)
@@ -137,28 +247,42 @@ class Report:
         """Write the report in the format named by ``path``'s suffix, atomically."""
         out = Path(path)
         suffix = out.suffix.lower()
-        summary = self.summary(complete, ended)
-        if suffix == ".json":
-            # No indent: json's C encoder only runs without it, and long live sessions flush
-            # this file every 30 s (36,000 frames: ~1.4 s indented, a fraction compact).
-            payload = json.dumps({"summary": summary, "frames": self.frames}, ensure_ascii=False)
-        elif suffix == ".csv":
-            payload = self.to_csv(complete)
-        elif suffix == ".html":
-            payload = self.to_html(summary, out)
-        else:
+        if suffix not in REPORT_SUFFIXES:
             raise UsageError(f"report {out}: unknown format {suffix!r}; use .json, .csv or .html")
-        atomic_write_text(out, payload, what="report")
+        summary = self.summary(complete, ended)
+        if suffix == ".html":
+            atomic_write_text(out, self.to_html(summary, out), what="report")
+        else:  # written as the frames are read, never whole in memory
+            with atomic_open(out, "w", what="report", encoding="utf-8", newline="") as stream:
+                if suffix == ".json":
+                    self._write_json(stream, summary)
+                else:
+                    self._write_csv(stream, complete)
         log.info("report written to %s (%d frames, complete=%s)", out, len(self.frames), complete)
         return out
 
+    def _write_json(self, stream: IO[str], summary: dict[str, Any]) -> None:
+        """``{"summary": ..., "frames": [...]}`` exactly as one `json.dumps` of it (no indent:
+        json's C encoder only runs without it), one frame at a time."""
+        stream.write(json.dumps({"summary": summary}, ensure_ascii=False)[:-1] + ', "frames": [')
+        for i, line in enumerate(self.frames.json_lines()):
+            stream.write(f", {line}" if i else line)
+        stream.write("]}")
+
     def check_ids(self) -> list[str]:
         """Every check id seen, in order of first appearance."""
+        return list(self._check_ids()[0])
+
+    def _check_ids(self) -> tuple[dict[str, None], set[str]]:
+        """Every check id seen, in order of first appearance, and those with a level."""
         seen: dict[str, None] = {}
+        graded: set[str] = set()
         for frame in self.frames:
             for check in frame.get("checks", ()):
                 seen.setdefault(check["id"], None)
-        return list(seen)
+                if check.get("level"):
+                    graded.add(check["id"])
+        return seen, graded
 
     def to_csv(self, complete: bool = True) -> str:
         """One row per frame: time, labels, hold, and status/value per check.
@@ -166,9 +290,14 @@ class Report:
         ``complete`` repeats on every row (a CSV has no summary): false when the run was
         interrupted or the input broke off, so the rows cover only part of it.
         """
-        ids = self.check_ids()
+        buffer = io.StringIO()
+        self._write_csv(buffer, complete)
+        return buffer.getvalue()
+
+    def _write_csv(self, stream: IO[str], complete: bool) -> None:
+        seen, graded = self._check_ids()
+        ids = list(seen)
         # Informative checks always "pass"; their level (easier/harder) is what they tell.
-        graded = {c["id"] for frame in self.frames for c in frame.get("checks", ()) if c.get("level")}
         header = [
             "time_s",
             "person_found",
@@ -183,8 +312,7 @@ class Report:
             header += [f"{check_id}.status", f"{check_id}.value"]
             header += [f"{check_id}.level"] if check_id in graded else []
         header += ["cue", "complete"]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(header)
         for frame in self.frames:
             hold = frame.get("hold") or {}
@@ -206,13 +334,16 @@ class Report:
                 row += [(check or {}).get("level") or ""] if check_id in graded else []
             row += [frame.get("cue") or "", complete]
             writer.writerow(row)
-        return buffer.getvalue()
 
     def to_html(self, summary: dict[str, Any], page: Path | None = None) -> str:
         """The page for a patient (`posecheck.report_html`); ``page``: where it is written."""
         from posecheck.report_html import render
 
         return render(self, summary, page)
+
+    def close(self) -> None:
+        """Let go of the frames' spool (`FrameLog.close`); write and summarise before."""
+        self.frames.close()
 
 
 class ReportFile:
@@ -250,25 +381,58 @@ class ReportFile:
 # ---------------------------------------------------------------------- summary parts
 
 
+class CheckCounts:
+    """Per check id, fed frame by frame: frames judged, how many passed/failed/were unknown,
+    the finite values (for the median; 8 bytes each) and the levels of informative checks."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self.values: dict[str, array[float]] = {}
+        self.levels: dict[str, Counter[str]] = {}
+
+    def add(self, frame: dict[str, Any]) -> None:
+        for check in frame.get("checks", ()):
+            entry = self.counts.setdefault(check["id"], dict.fromkeys(STATUSES, 0))
+            entry[check["status"]] = entry.get(check["status"], 0) + 1
+            value = check.get("value")
+            if isinstance(value, (int, float)) and math.isfinite(value):
+                self.values.setdefault(check["id"], array("d")).append(float(value))
+            if check.get("level"):
+                self.levels.setdefault(check["id"], Counter())[check["level"]] += 1
+
+    def shares(self) -> dict[str, dict[str, Any]]:
+        """Per check id: frames judged and the share of them that passed/failed/were unknown."""
+        shares: dict[str, dict[str, Any]] = {}
+        for check_id, entry in self.counts.items():
+            total = sum(entry.values())
+            shares[check_id] = {"frames": total} | {s: round(entry[s] / total, 4) for s in STATUSES}
+            if check_id in self.values:
+                shares[check_id]["median_value"] = round(statistics.median(self.values[check_id]), 3)
+            if check_id in self.levels:  # an informative check (hand_position): which variant, how often
+                graded = self.levels[check_id]
+                shares[check_id]["levels"] = {
+                    level: round(n / total, 4) for level, n in sorted(graded.items())
+                }
+        return shares
+
+
 @dataclass
 class Segment:
-    """A run of frames with the same (steady) exercise and front side.
+    """A run of ``count`` frames with the same (steady) exercise and front side; the
+    segments of a report follow each other without a gap.
 
-    Its frames include the short blips folded into it (`_segments`); its check shares count
-    only the frames of its own exercise, so a second of a transition pose adds no checks of
-    another exercise to the block.
+    Its frames include the short blips folded into it (`_segments`); its check shares
+    (`counts`, filled by `_count_checks`) count only the frames of its own exercise, so a
+    second of a transition pose adds no checks of another exercise to the block.
     """
 
     exercise: str | None
     front_side: str | None
     start_s: float
     end_s: float
-    frames: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    count: int = 0
     transition: bool = False
-
-    def judged(self) -> list[dict[str, Any]]:
-        """The frames of the segment's own exercise (a folded blip of another is not judged)."""
-        return [f for f in self.frames if f.get("exercise") == self.exercise]
+    counts: CheckCounts = field(default_factory=CheckCounts, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -276,9 +440,9 @@ class Segment:
             "front_side": self.front_side,
             "start_s": round(self.start_s, 3),
             "end_s": round(self.end_s, 3),
-            "frames": len(self.frames),
+            "frames": self.count,
             "transition": self.transition,
-            "checks": {} if self.transition else _check_shares(self.judged()),
+            "checks": {} if self.transition else self.counts.shares(),
         }
 
 
@@ -308,32 +472,30 @@ def mark_transitions(
 MIN_SEGMENT_S = 1.0
 
 
-def _runs(frames: Iterable[dict[str, Any]]) -> list[Segment]:
-    runs: list[Segment] = []
-    for frame in frames:
-        key = (frame.get("exercise"), frame.get("front_side"))
-        t = float(frame.get("time_s") or 0.0)
-        if not runs or (runs[-1].exercise, runs[-1].front_side) != key:
-            runs.append(Segment(key[0], key[1], t, t))
-        runs[-1].end_s = t
-        runs[-1].frames.append(frame)
-    return runs
+def _extend_runs(runs: list[Segment], frame: dict[str, Any]) -> None:
+    """Add the next frame to the last run of ``runs`` or start a new one (same exercise and
+    front side)."""
+    key = (frame.get("exercise"), frame.get("front_side"))
+    t = float(frame.get("time_s") or 0.0)
+    if not runs or (runs[-1].exercise, runs[-1].front_side) != key:
+        runs.append(Segment(key[0], key[1], t, t))
+    runs[-1].end_s = t
+    runs[-1].count += 1
 
 
-def _segments(frames: Iterable[dict[str, Any]], min_segment_s: float = MIN_SEGMENT_S) -> list[Segment]:
-    """Runs of the same exercise and front side; a run shorter than ``min_segment_s``
-    (a frame or two without a person, the labels settling at the start) is folded into
-    its neighbour so a physiotherapist sees the exercise blocks, not the blips."""
-    runs = _runs(frames)
+def _segments(runs: list[Segment], min_segment_s: float = MIN_SEGMENT_S) -> list[Segment]:
+    """Runs of the same exercise and front side (`_extend_runs`); a run shorter than
+    ``min_segment_s`` (a frame or two without a person, the labels settling at the start) is
+    folded into its neighbour so a physiotherapist sees the exercise blocks, not the blips."""
     merged: list[Segment] = []
     for run in runs:
         short = run.end_s - run.start_s < min_segment_s
         same = bool(merged) and (merged[-1].exercise, merged[-1].front_side) == (run.exercise, run.front_side)
         if merged and (short or same):
-            merged[-1].frames.extend(run.frames)
+            merged[-1].count += run.count
             merged[-1].end_s = run.end_s
         elif len(merged) == 1 and merged[0].end_s - merged[0].start_s < min_segment_s:
-            run.frames[:0] = merged[0].frames  # a short first run joins the next one
+            run.count += merged[0].count  # a short first run joins the next one
             run.start_s = merged[0].start_s
             merged[0] = run
         else:
@@ -341,30 +503,22 @@ def _segments(frames: Iterable[dict[str, Any]], min_segment_s: float = MIN_SEGME
     return merged
 
 
-def _check_shares(frames: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per check id: frames judged and the share of them that passed/failed/were unknown."""
-    counts: dict[str, dict[str, int]] = {}
-    values: dict[str, list[float]] = {}
-    levels: dict[str, Counter[str]] = {}
-    for frame in frames:
-        for check in frame.get("checks", ()):
-            entry = counts.setdefault(check["id"], dict.fromkeys(STATUSES, 0))
-            entry[check["status"]] = entry.get(check["status"], 0) + 1
-            value = check.get("value")
-            if isinstance(value, (int, float)) and math.isfinite(value):
-                values.setdefault(check["id"], []).append(float(value))
-            if check.get("level"):
-                levels.setdefault(check["id"], Counter())[check["level"]] += 1
-    shares: dict[str, dict[str, Any]] = {}
-    for check_id, entry in counts.items():
-        total = sum(entry.values())
-        shares[check_id] = {"frames": total} | {s: round(entry[s] / total, 4) for s in STATUSES}
-        if check_id in values:
-            shares[check_id]["median_value"] = round(statistics.median(values[check_id]), 3)
-        if check_id in levels:  # an informative check (hand_position): which variant, how often
-            graded = levels[check_id]
-            shares[check_id]["levels"] = {level: round(n / total, 4) for level, n in sorted(graded.items())}
-    return shares
+def _count_checks(frames: Iterable[dict[str, Any]], segments: list[Segment]) -> CheckCounts:
+    """Fill each segment's `Segment.counts` with the frames of its own exercise (one pass over
+    the frames, in order) and return the counts of all segments but transitions together."""
+    overall = CheckCounts()
+    ends = itertools.accumulate(seg.count for seg in segments)
+    pairs = iter(zip(segments, ends, strict=True))
+    segment, end = next(pairs, (None, 0))
+    for i, frame in enumerate(frames):
+        while segment is not None and i >= end:
+            segment, end = next(pairs, (None, 0))
+        if segment is None or frame.get("exercise") != segment.exercise:
+            continue  # a folded blip of another exercise is not judged
+        segment.counts.add(frame)
+        if not segment.transition:
+            overall.add(frame)
+    return overall
 
 
 def _hold_summary(hold: HoldState | None) -> dict[str, Any]:

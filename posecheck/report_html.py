@@ -26,7 +26,7 @@ import io
 import itertools
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,13 +144,27 @@ def key_moments(report: Any, summary: dict[str, Any]) -> list[Moment]:
     return moments
 
 
-def _check_ids(report: Any, judged: set[int]) -> list[str]:
+def _check_ids(report: Any, judged: Iterable[int]) -> list[str]:
     seen: dict[str, None] = {}
-    for i in sorted(judged):
-        for check in report.frames[i].get("checks", ()):
+    for frame in frames_at(report, sorted(judged)):
+        for check in frame.get("checks", ()):
             if not check.get("level"):
                 seen.setdefault(check["id"], None)
     return list(seen)
+
+
+def frames_at(report: Any, indices: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """The frames at ``indices`` (ascending), in one pass over the report's frames: they may
+    be spooled to disk (`posecheck.report.FrameLog`), where a pass is cheap and looking up
+    each index is not, and only one frame is held at a time."""
+    wanted = iter(indices)
+    next_index = next(wanted, None)
+    for i, frame in enumerate(report.frames):
+        if next_index is None:
+            return
+        if i == next_index:
+            yield frame
+            next_index = next(wanted, None)
 
 
 # ---------------------------------------------------------------------- words
@@ -229,22 +243,27 @@ def blocks(report: Any, summary: dict[str, Any]) -> list[Block]:
 
 def summary_sentence(report: Any, block: Block, lang: Lang) -> str:
     """ "Left leg in front: held 28 s of 30 in good form; the front knee went past the ankle 4 times." """
-    frames = [report.frames[i] for i in block.indices]
     name = _cap(text(block.exercise, lang))
     head = f"{name}, {_t(f'report.{block.side}_front', lang)}" if block.side in SIDES else name
     target = report.hold.target_s if report.hold is not None else None
-    holds = [f["hold"]["current_s"] for f in frames if f.get("hold") and f["hold"].get("side") == block.side]
+    check_ids = _check_ids(report, block.indices)
+    statuses: dict[str, list[str | None]] = {check_id: [] for check_id in check_ids}
+    good = 0
+    for f in frames_at(report, block.indices):
+        good += bool(f.get("checks") and all(c["status"] == "pass" for c in f["checks"]))
+        found: dict[str, str] = {}
+        for c in f.get("checks", ()):
+            found.setdefault(c["id"], c["status"])
+        for check_id in check_ids:
+            statuses[check_id].append(found.get(check_id))
     if block.exercise != "standing_posture" and target:
-        first = _t("report.held", lang, held=f"{max(holds, default=0.0):.0f}", target=f"{target:.0f}")
+        held = _longest_hold(report, block)
+        first = _t("report.held", lang, held=f"{held:.0f}", target=f"{target:.0f}")
     else:
-        good = sum(1 for f in frames if f.get("checks") and all(c["status"] == "pass" for c in f["checks"]))
-        first = _t("report.good_share", lang, share=f"{100 * good / max(1, len(frames)):.0f} %")
+        first = _t("report.good_share", lang, share=f"{100 * good / max(1, len(block.indices)):.0f} %")
     events = []
-    for check_id in _check_ids(report, set(block.indices)):
-        statuses = [
-            next((c["status"] for c in f.get("checks", ()) if c["id"] == check_id), None) for f in frames
-        ]
-        n = fail_events(statuses)
+    for check_id in check_ids:
+        n = fail_events(statuses[check_id])
         if n:
             events.append(_t(f"event.{check_id}", lang, times=_times(n, lang)))
     rest = "; ".join(events) if events else _t("report.no_mistakes", lang)
@@ -255,8 +274,8 @@ def summary_sentence(report: Any, block: Block, lang: Lang) -> str:
 def _block_checks(report: Any, block: Block) -> dict[str, dict[str, Any]]:
     """Per check of the block: share good of the judged frames, median value, unit, a sample result."""
     out: dict[str, dict[str, Any]] = {}
-    for i in block.indices:
-        for check in report.frames[i].get("checks", ()):
+    for frame in frames_at(report, block.indices):
+        for check in frame.get("checks", ()):
             entry = out.setdefault(
                 check["id"], {"pass": 0, "fail": 0, "values": [], "levels": {}, "check": check}
             )
@@ -579,11 +598,11 @@ def render(report: Any, summary: dict[str, Any], page: Path | None = None) -> st
 
 
 def _longest_hold(report: Any, block: Block) -> float:
-    holds = [
-        report.frames[i]["hold"]["current_s"]
-        for i in block.indices
-        if report.frames[i].get("hold") and report.frames[i]["hold"].get("side") == block.side
-    ]
+    holds = (
+        f["hold"]["current_s"]
+        for f in frames_at(report, block.indices)
+        if f.get("hold") and f["hold"].get("side") == block.side
+    )
     return max(holds, default=0.0)
 
 

@@ -442,3 +442,39 @@ def test_live_record_interrupted_leaves_playable_video(tmp_path: Path) -> None:
     while capture.read()[0]:
         decoded += 1
     assert decoded >= len(rows) - 1  # dropped frames are filled, never missing
+
+
+def test_live_report_keeps_its_frames_on_disk_not_in_memory(tmp_path: Path, monkeypatch) -> None:
+    """`live --report` may run for hours: each frame's record goes to a spool on disk
+    (`FrameLog`), and the report written at the end still holds every frame."""
+    from posecheck import estimator
+    from posecheck import report as report_module
+    from posecheck.cli import main
+
+    class Scripted(ScriptedEstimator):
+        def __init__(self, model: str = "full", mode: str = "video", **_: object) -> None:
+            super().__init__(lambda i: LEFT)
+
+        def __enter__(self) -> Scripted:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    spooled: list[bool] = []
+    add = report_module.Report.add
+
+    def spy(self: Report, *args, **kwargs) -> None:
+        spooled.append(self.frames.spooled)
+        add(self, *args, **kwargs)
+
+    monkeypatch.setattr(estimator, "PoseEstimator", Scripted)
+    monkeypatch.setattr(report_module.Report, "add", spy)
+    clip = write_clip(tmp_path / "cam.mp4", 20)
+    out = tmp_path / "r.json"
+    assert main(["live", "--camera", str(clip), "--no-window", "--report", str(out), "--no-history"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["summary"]["complete"] is True
+    assert spooled and all(spooled) and data["summary"]["frames"] == len(data["frames"]) == len(spooled)
+    assert data["frames"][-1]["exercise"] == "kneeling_lunge"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cam.mp4", "r.json"]  # the spool leaves nothing

@@ -250,7 +250,7 @@ def run_session(
     from posecheck.history import SessionTally
     from posecheck.memory import release_big_buffers
     from posecheck.pipeline import assemble, close_stream, open_stream, run_live, stop_on_signals
-    from posecheck.report import Report, ReportFile
+    from posecheck.report import FrameLog, Report, ReportFile
 
     release_big_buffers()  # a session may last an hour: keep its memory flat
     settings = load_settings(args.config)
@@ -273,6 +273,8 @@ def run_session(
             lang=args.lang,
             max_transition_s=settings.max_transition_s,
             min_exercise_s=settings.min_exercise_s,
+            # A session may last hours: its frames wait on disk next to the report, not in memory.
+            frames=FrameLog(spool_dir=report_file.path.parent) if report_file is not None else FrameLog(),
         )
         tally = SessionTally(source=str(args.camera))
         window = None
@@ -339,6 +341,7 @@ def run_session(
         if sink is not None:
             sink.raise_error()  # a write that failed only while finishing the file
     stored = save_history(args, report if report_file is not None else tally, command, complete)
+    report.close()
     figures = report.extra.get("live", {})
     latency = figures.get("latency_ms", {})
     print(
