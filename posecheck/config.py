@@ -193,6 +193,15 @@ class Settings:
     max_standing_stance_ratio: float = _setting(
         0.5, 0.0, 3.0, "standing if the ankles are at most this far apart horizontally, in leg lengths"
     )
+    min_cut_off_thigh_trunk_ratio: float = _setting(
+        0.5,
+        0.0,
+        3.0,
+        "standing posture in a photo cut off at the thighs: the silhouette runs from the hip joints straight "
+        "down to the bottom edge for at least this many trunk lengths. Seated, the body ends about a quarter "
+        "trunk (~12 cm: buttocks) below the hip joints; standing, the thighs hang down 0.9 trunk lengths to the "
+        "knees. The three cut-off standing photos of the dev set run 0.97-1.27",
+    )
     # --- lunges (exercises 1, 2) ------------------------------------------------------
     max_shin_tilt_deg: float = _setting(
         12.0,

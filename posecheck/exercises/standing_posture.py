@@ -213,20 +213,57 @@ MESSAGES: dict[str, Texts] = {
 # --- recognition -------------------------------------------------------------------------
 
 
+def legs_leave_the_picture(body: Body, o: Orientation) -> bool:
+    """The thighs hang straight down out of the bottom of the picture (a photo cut off at the
+    thighs): the silhouette runs from the hip joints down to the bottom edge, at least
+    ``min_cut_off_thigh_trunk_ratio`` trunk lengths.
+
+    Seated, the body ends a quarter of a trunk below the hip joints (buttocks, then the seat)
+    and the thighs run forward; standing, they run down.  Uses the segmentation mask: without
+    it, or when a column under the hips shows background, False.
+    """
+    mask = body.pose.mask
+    hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
+    trunk = geo.distance(hip, shoulder)
+    if mask is None or not (np.isfinite(hip).all() and trunk > 0):
+        return False
+    height, width = mask.shape[:2]
+    top = max(round(hip[1]), 0)
+    if height - top < body.settings.min_cut_off_thigh_trunk_ratio * trunk:
+        return False
+    edge = CUT_OFF_EDGE_TRUNKS * trunk  # the mask's last rows are often blurred
+    for dx in (0.0, -0.1 * trunk, 0.1 * trunk):  # under the hips, or just behind or ahead
+        column = round(hip[0] + dx)
+        if not 0 <= column < width:
+            continue
+        person = np.flatnonzero(mask[top:, column] >= 0.5)
+        if person.size and person.size >= 0.95 * (height - top) and height - 1 - (top + person.max()) <= edge:
+            return True
+    return False
+
+
+# How close (in trunk lengths) to the bottom edge the silhouette under the hips must reach.
+CUT_OFF_EDGE_TRUNKS = 0.05
+
+
 def recognize(body: Body, o: Orientation) -> Match:
-    """Standing upright on straight legs with the feet together."""
+    """Standing upright on straight legs with the feet together; or, in a photo cut off at
+    the thighs (no knee angle measurable), upright with the thighs hanging down out of the
+    picture (`legs_leave_the_picture`): the head, shoulders and trunk can still be judged."""
     s = body.settings
     knees = [
         geo.joint_angle(*(body.point(sided(side, part)) for part in ("hip", "knee", "ankle")))
         for side in SIDES
     ]
     known_knees = [k for k in knees if np.isfinite(k)]
-    min_knee = min(known_knees) if known_knees else NAN
+    upright = m.trunk_from_vertical(body, o) <= s.max_standing_trunk_deg
+    if not known_knees:
+        return Match.YES if upright and legs_leave_the_picture(body, o) else Match.NO
     knee_ys = [body.point(sided(side, "knee"))[1] for side in SIDES]
     knee_gap = geo.ratio(abs(knee_ys[0] - knee_ys[1]), m.thigh_length(body))
     standing = (
-        m.trunk_from_vertical(body, o) <= s.max_standing_trunk_deg
-        and min_knee >= s.min_standing_knee_deg
+        upright
+        and min(known_knees) >= s.min_standing_knee_deg
         # In a side view the far ankle is often hidden: then the stance is unknown, not wide.
         and not m.stance_ratio(body) > s.max_standing_stance_ratio
         # A raised leg (tree pose) lifts its knee even when its ankle is hidden.

@@ -1,0 +1,74 @@
+"""Standing posture in a photo cut off at the thighs (a webcam snapshot, a cropped photo): the
+thighs hang straight down out of the bottom of the picture, so the head, shoulders and trunk
+are judged; a seated body cut off just as low, or too little thigh in the picture, is not
+taken for standing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from posecheck import geometry as geo
+from posecheck import metrics as m
+from posecheck.assess import assess
+from posecheck.config import DEFAULT_SETTINGS as S
+from posecheck.exercises import Match, standing_posture
+from posecheck.landmarks import Landmark, Pose
+from posecheck.synth.body import BodyAngles, LegAngles, standing
+from posecheck.synth.render import masked_pose
+
+L = Landmark
+
+FACINGS = ("left", "right")
+
+
+def cut_at(pose: Pose, trunks_below_hips: float) -> Pose:
+    """The picture cut off this many trunk lengths below the hip joints: rows below go, and
+    every landmark below the edge is out of the picture (visibility 0)."""
+    hip = (pose.xy[L.LEFT_HIP] + pose.xy[L.RIGHT_HIP]) / 2
+    shoulder = (pose.xy[L.LEFT_SHOULDER] + pose.xy[L.RIGHT_SHOULDER]) / 2
+    rows = int(hip[1] + trunks_below_hips * geo.distance(hip, shoulder))
+    assert pose.mask is not None
+    visibility = np.where(pose.xy[:, 1] < rows, pose.visibility, 0.0)
+    return pose.replace(mask=pose.mask[:rows], image_size=(pose.image_size[0], rows), visibility=visibility)
+
+
+def seated() -> BodyAngles:
+    """Sitting upright: thighs forward (hip flexed 90 deg), shins down."""
+    leg = LegAngles(hip_flex_deg=90.0, knee_flex_deg=90.0)
+    return replace(standing(), left_leg=leg, right_leg=leg)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("delta", "exercise"), [(+0.15, "standing_posture"), (-0.15, None)])
+def test_standing_cut_off_at_the_thighs(facing: str, delta: float, exercise: str | None) -> None:
+    pose = cut_at(
+        masked_pose(standing(neck_deg=10.0), facing=facing), S.min_cut_off_thigh_trunk_ratio + delta
+    )  # type: ignore[arg-type]
+    assert not any(pose.visibility[lm] for lm in (L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE))
+    result = assess(pose, S)
+    assert result.exercise == exercise
+    if exercise:
+        forward_head = result.check("forward_head")
+        assert forward_head is not None and forward_head.status == "pass"
+        plumb = result.check("plumb_line")
+        assert plumb is not None and plumb.status == "unknown"  # the ankles are out of the picture
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_seated_cut_off_below_the_hips_is_not_standing(facing: str) -> None:
+    """The seat shows under the buttocks, and the thighs run forward, not down."""
+    pose = cut_at(masked_pose(seated(), facing=facing), S.min_cut_off_thigh_trunk_ratio + 0.15)  # type: ignore[arg-type]
+    assert not any(pose.visibility[lm] for lm in (L.LEFT_ANKLE, L.RIGHT_ANKLE))
+    body = m.Body(pose, S)
+    orientation = m.orientation(body, S)
+    assert m.trunk_from_vertical(body, orientation) <= S.max_standing_trunk_deg
+    assert not standing_posture.legs_leave_the_picture(body, orientation)
+    assert standing_posture.recognize(body, orientation) is Match.NO
+
+
+def test_without_a_mask_a_cut_off_photo_is_not_recognised() -> None:
+    pose = cut_at(masked_pose(standing()), S.min_cut_off_thigh_trunk_ratio + 0.3)
+    assert assess(pose.replace(mask=None), S).exercise is None
