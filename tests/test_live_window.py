@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck.commands.live import WINDOW_TITLE, Window
+from posecheck.commands.live import WINDOW_TITLE, HighGui, Mutable, Window, tags
 from posecheck.pipeline import FrameAnalyzer, Outputs
 from posecheck.render import SIDE_RGB, OverlayRenderer
 from posecheck.synth import kneeling_lunge, make_pose
@@ -279,3 +279,32 @@ def test_live_window_shows_annotated_frames(tmp_path: Path, xvfb_display: str) -
         assert len(list(tmp_path.glob("posecheck-*.json"))) == 1
     else:
         assert process.returncode in (0, 130), stderr
+
+
+def test_keys_mute_the_voice_and_switch_its_language(tmp_path: Path) -> None:
+    from posecheck.audio import Voice
+
+    window, _, analyzer, outputs = make_window(tmp_path, "vl")
+    voice = Voice("en", realtime=False)
+    try:
+        assert isinstance(voice, Mutable)  # what the keys need of a voice
+        outputs.voice = voice
+        image, analysis = analysed(analyzer, outputs)
+        assert tags(analyzer, outputs) == ["exercise: auto (e)", "voice on (v)"]
+        assert window.show(image, analysis)  # v
+        assert voice.muted and tags(analyzer, outputs)[-1] == "voice off (v)"
+        assert window.show(image, analysis)  # l
+        assert voice.lang == "nl" and outputs.lang == "nl"
+    finally:
+        voice.close()
+
+
+def test_cv2_has_every_call_the_window_makes() -> None:
+    """`HighGui` is matched against the real cv2 here: its stub hides its names from mypy."""
+    methods = [
+        name for name, member in vars(HighGui).items() if callable(member) and not name.startswith("_")
+    ]
+    members = [*HighGui.__annotations__, *methods]
+    assert len(members) == 11
+    assert [name for name in members if not hasattr(cv2, name)] == []
+    assert issubclass(cv2.error, Exception)

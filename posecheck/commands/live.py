@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from posecheck.commands.common import (
     add_common_arguments,
@@ -33,9 +33,58 @@ from posecheck.commands.common import (
 )
 from posecheck.errors import PosecheckError, UsageError
 from posecheck.exercises import exercise_choices
-from posecheck.messages import LANGS, text
+from posecheck.messages import LANGS, Lang, text
+
+if TYPE_CHECKING:
+    import threading
+
+    import numpy as np
+
+    from posecheck.audio import Voice
+    from posecheck.config import Settings
+    from posecheck.pipeline import Analysis, FrameAnalyzer, Outputs
 
 WINDOW_TITLE = "posecheck"
+
+
+class HighGui(Protocol):
+    """The OpenCV highgui calls `Window` makes: the ``cv2`` module, or a stand-in in the tests."""
+
+    WINDOW_NORMAL: int
+    WINDOW_KEEPRATIO: int
+    WINDOW_GUI_NORMAL: int
+    WND_PROP_VISIBLE: int
+    error: type[Exception]
+
+    def namedWindow(self, winname: str, flags: int = ...) -> None: ...  # noqa: N802
+
+    def resizeWindow(self, winname: str, width: int, height: int) -> None: ...  # noqa: N802
+
+    def imshow(self, winname: str, mat: np.ndarray) -> None: ...
+
+    def waitKey(self, delay: int = ...) -> int: ...  # noqa: N802
+
+    def getWindowProperty(self, winname: str, prop_id: int) -> float: ...  # noqa: N802
+
+    def destroyWindow(self, winname: str) -> None: ...  # noqa: N802
+
+
+@runtime_checkable
+class Mutable(Protocol):
+    """A voice the keys can mute and switch the language of (`posecheck.audio.Voice`)."""
+
+    lang: Lang
+    muted: bool
+
+    def toggle_mute(self) -> bool: ...
+
+
+def _highgui() -> HighGui:
+    import cv2
+
+    # cv2's stub declares ``__all__ = []``, so mypy sees no names to match against the protocol;
+    # tests/test_live_window.py checks that cv2 has every member.
+    return cast("HighGui", cv2)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -90,12 +139,12 @@ def next_exercise(current: str | None) -> str | None:
     return None if nxt == "auto" else nxt.replace("-", "_")
 
 
-def tags(analyzer: Any, outputs: Any) -> list[str]:
+def tags(analyzer: FrameAnalyzer, outputs: Outputs) -> list[str]:
     """The overlay's corner: the chosen exercise (or auto) and whether the voice speaks."""
     lang = outputs.lang
     name = text(analyzer.exercise or "auto", lang)
     words = [text("window.exercise", lang).format(name=name)]
-    if outputs.voice is not None:
+    if isinstance(outputs.voice, Mutable):
         words.append(_status("voice_off" if outputs.voice.muted else "voice_on", lang))
     return words
 
@@ -104,26 +153,30 @@ class Window:
     """The OpenCV window and its keys; implements `posecheck.pipeline.LiveView`."""
 
     def __init__(
-        self, analyzer: Any, outputs: Any, snapshot_dir: Path, source_name: str, gui: Any = None
+        self,
+        analyzer: FrameAnalyzer,
+        outputs: Outputs,
+        snapshot_dir: Path,
+        source_name: str,
+        gui: HighGui | None = None,
     ) -> None:
-        if gui is None:
-            import cv2 as gui  # highgui; tests pass a stand-in
-
+        gui = gui if gui is not None else _highgui()  # tests pass a stand-in
         self.cv2 = gui
         self.analyzer = analyzer
         self.outputs = outputs
         self.snapshot_dir = snapshot_dir
         self.source_name = source_name
         self.paused = False
-        self._last: tuple[Any, Any] | None = None  # (image, analysis) shown last
+        self._last: tuple[np.ndarray, Analysis] | None = None  # (image, analysis) shown last
         self._flash: tuple[str, float] | None = None
         self._sized = False
         # GUI_NORMAL: no Qt toolbar; KEEPRATIO: resizing the window never distorts the body.
         gui.namedWindow(WINDOW_TITLE, gui.WINDOW_NORMAL | gui.WINDOW_KEEPRATIO | gui.WINDOW_GUI_NORMAL)
 
-    def show(self, image: Any, analysis: Any) -> bool:
-        self._last = (image, analysis)
-        if self._flash is not None and time.monotonic() < self._flash[1]:
+    def show(self, image: np.ndarray, analysis: Analysis | None) -> bool:
+        if analysis is not None:
+            self._last = (image, analysis)
+        if analysis is not None and self._flash is not None and time.monotonic() < self._flash[1]:
             image = self.outputs.draw(analysis, status_line=self._flash[0])
         if not self._sized:
             self.cv2.resizeWindow(WINDOW_TITLE, image.shape[1], image.shape[0])
@@ -148,22 +201,24 @@ class Window:
                 return False  # closed with the window manager's button
         except cv2.error:
             return False
+        renderer, voice = self.outputs.renderer, self.outputs.voice
         if key == ord(" "):
             self.paused = not self.paused
         elif key == ord("s"):
             self.snapshot()
-        elif key == ord("m"):
-            self.outputs.renderer.mirror = not self.outputs.renderer.mirror
+        elif key == ord("m") and renderer is not None:
+            renderer.mirror = not renderer.mirror
         elif key == ord("e"):
             self.analyzer.exercise = next_exercise(self.analyzer.exercise)
         elif key == ord("l"):
             lang = LANGS[(LANGS.index(self.outputs.lang) + 1) % len(LANGS)]
             self.outputs.lang = lang
-            self.outputs.renderer.lang = lang
-            if self.outputs.voice is not None:
-                self.outputs.voice.lang = lang
-        elif key == ord("v") and self.outputs.voice is not None:
-            self.outputs.voice.toggle_mute()
+            if renderer is not None:
+                renderer.lang = lang
+            if isinstance(voice, Mutable):
+                voice.lang = lang
+        elif key == ord("v") and isinstance(voice, Mutable):
+            voice.toggle_mute()
         elif key == ord("b"):
             self.analyzer.start_baseline()
         return True
@@ -224,7 +279,7 @@ class SessionHooks(Protocol):
 
     finished: bool
 
-    def on_analysis(self, analysis: Any) -> Any: ...
+    def on_analysis(self, analysis: Analysis) -> Analysis: ...
 
     def tags(self) -> list[str]: ...
 
@@ -238,7 +293,8 @@ def run(args: argparse.Namespace) -> int:
 def run_session(
     args: argparse.Namespace,
     command: str,
-    make_hooks: Callable[[Any, Any, Any, Any, Any], SessionHooks] | None = None,
+    make_hooks: Callable[[FrameAnalyzer, Outputs, Voice | None, threading.Event, Settings], SessionHooks]
+    | None = None,
 ) -> int:
     """A session in front of a camera: ``live``, or with ``make_hooks(analyzer, outputs,
     voice, stop, settings)`` a guided one (``routine``) that owns the voice and the overlay's
