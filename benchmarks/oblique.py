@@ -4,10 +4,12 @@
 For every clip in ``videos/`` (default: the cobra clips ``C1_*``, several filmed at a 3/4
 angle) the frames go through exactly what ``posecheck video`` runs per frame
 (`posecheck.pipeline.FrameAnalyzer`: smoothing, steady labels, debounced verdicts), and for
-every check of the recognised exercise the table gives the share of frames with a person and
-that exercise where the check says pass or fail rather than ``unknown`` ("judged"), the share
-of those that agree with the clip's label (C1: ``pelvis_on_floor`` passes), and the share of
-frames whose view note is "turn sideways".  The oblique photos (labels.csv ``side_view`` =
+every check of the recognised exercise the table gives the share of frames with that exercise
+where the check says pass or fail rather than ``unknown`` ("judged"), the same share of the
+frames with the whole body in the picture ("of whole": the issue's 85 % target, counting
+frames not recognised as the exercise as not judged), the share of judged frames that agree
+with the clip's label (C1: ``pelvis_on_floor`` passes), and the share of frames whose view note
+is "turn sideways" (`docs/oblique.md`).  The oblique photos (labels.csv ``side_view`` =
 ``no`` or a note saying oblique / 3/4, categories A, B, C1, C2) are judged like ``posecheck photo``
 (their poses cached by `labelled.cached_poses`).
 
