@@ -208,8 +208,8 @@ class Report:
     def summary(self, complete: bool, ended: str | None = None) -> dict[str, Any]:
         """What the session showed; ``complete`` is False when it was cut short.
 
-        Two passes over the frames, one at a time: the times, people and runs of exercises,
-        then the check shares of each segment."""
+        One pass over the frames, one at a time: the times, people, and runs of exercises
+        with their checks' counts (`CheckCounts`), which the segments then add up."""
         times: array[float] = array("d")
         with_person = 0
         runs: list[Segment] = []
@@ -222,7 +222,7 @@ class Report:
         duration = (times[-1] - times[0] + step) if times else 0.0
         segments = mark_transitions(_segments(runs), self.max_transition_s, self.min_exercise_s)
         # Movement between poses is no exercise: left out of the percentages.
-        overall = _count_checks(self.frames, segments)
+        overall = CheckCounts.merged(seg.counts for seg in segments if not seg.transition)
         data: dict[str, Any] = {
             "source": self.source,
             "model": self.model,
@@ -249,13 +249,12 @@ class Report:
         suffix = out.suffix.lower()
         if suffix not in REPORT_SUFFIXES:
             raise UsageError(f"report {out}: unknown format {suffix!r}; use .json, .csv or .html")
-        summary = self.summary(complete, ended)
         if suffix == ".html":
-            atomic_write_text(out, self.to_html(summary, out), what="report")
+            atomic_write_text(out, self.to_html(self.summary(complete, ended), out), what="report")
         else:  # written as the frames are read, never whole in memory
             with atomic_open(out, "w", what="report", encoding="utf-8", newline="") as stream:
                 if suffix == ".json":
-                    self._write_json(stream, summary)
+                    self._write_json(stream, self.summary(complete, ended))
                 else:
                     self._write_csv(stream, complete)
         log.info("report written to %s (%d frames, complete=%s)", out, len(self.frames), complete)
@@ -400,6 +399,21 @@ class CheckCounts:
             if check.get("level"):
                 self.levels.setdefault(check["id"], Counter())[check["level"]] += 1
 
+    @classmethod
+    def merged(cls, parts: Iterable[CheckCounts]) -> CheckCounts:
+        """The counts of ``parts`` together (check ids in order of first appearance)."""
+        out = cls()
+        for part in parts:
+            for check_id, entry in part.counts.items():
+                mine = out.counts.setdefault(check_id, dict.fromkeys(STATUSES, 0))
+                for status, n in entry.items():
+                    mine[status] = mine.get(status, 0) + n
+            for check_id, values in part.values.items():
+                out.values.setdefault(check_id, array("d")).extend(values)
+            for check_id, levels in part.levels.items():
+                out.levels.setdefault(check_id, Counter()).update(levels)
+        return out
+
     def shares(self) -> dict[str, dict[str, Any]]:
         """Per check id: frames judged and the share of them that passed/failed/were unknown."""
         shares: dict[str, dict[str, Any]] = {}
@@ -421,8 +435,8 @@ class Segment:
     """A run of ``count`` frames with the same (steady) exercise and front side; the
     segments of a report follow each other without a gap.
 
-    Its frames include the short blips folded into it (`_segments`); its check shares
-    (`counts`, filled by `_count_checks`) count only the frames of its own exercise, so a
+    Its frames include the short blips folded into it (`_segments`; ``parts``: the runs it is
+    made of); its check shares (`counts`) count only the frames of its own exercise, so a
     second of a transition pose adds no checks of another exercise to the block.
     """
 
@@ -433,6 +447,7 @@ class Segment:
     count: int = 0
     transition: bool = False
     counts: CheckCounts = field(default_factory=CheckCounts, repr=False)
+    parts: list[Segment] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -481,6 +496,7 @@ def _extend_runs(runs: list[Segment], frame: dict[str, Any]) -> None:
         runs.append(Segment(key[0], key[1], t, t))
     runs[-1].end_s = t
     runs[-1].count += 1
+    runs[-1].counts.add(frame)
 
 
 def _segments(runs: list[Segment], min_segment_s: float = MIN_SEGMENT_S) -> list[Segment]:
@@ -494,31 +510,18 @@ def _segments(runs: list[Segment], min_segment_s: float = MIN_SEGMENT_S) -> list
         if merged and (short or same):
             merged[-1].count += run.count
             merged[-1].end_s = run.end_s
+            merged[-1].parts.append(run)
         elif len(merged) == 1 and merged[0].end_s - merged[0].start_s < min_segment_s:
             run.count += merged[0].count  # a short first run joins the next one
             run.start_s = merged[0].start_s
+            run.parts = [*merged[0].parts, run]
             merged[0] = run
         else:
+            run.parts = [run]
             merged.append(run)
+    for segment in merged:  # a folded blip of another exercise is not judged
+        segment.counts = CheckCounts.merged(p.counts for p in segment.parts if p.exercise == segment.exercise)
     return merged
-
-
-def _count_checks(frames: Iterable[dict[str, Any]], segments: list[Segment]) -> CheckCounts:
-    """Fill each segment's `Segment.counts` with the frames of its own exercise (one pass over
-    the frames, in order) and return the counts of all segments but transitions together."""
-    overall = CheckCounts()
-    ends = itertools.accumulate(seg.count for seg in segments)
-    pairs = iter(zip(segments, ends, strict=True))
-    segment, end = next(pairs, (None, 0))
-    for i, frame in enumerate(frames):
-        while segment is not None and i >= end:
-            segment, end = next(pairs, (None, 0))
-        if segment is None or frame.get("exercise") != segment.exercise:
-            continue  # a folded blip of another exercise is not judged
-        segment.counts.add(frame)
-        if not segment.transition:
-            overall.add(frame)
-    return overall
 
 
 def _hold_summary(hold: HoldState | None) -> dict[str, Any]:

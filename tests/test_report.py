@@ -426,3 +426,23 @@ def test_a_spool_that_cannot_be_written_says_so(tmp_path: Path) -> None:
         frames.append({"time_s": 0.0})
     with pytest.raises(OutputError, match="cannot write the report's frames in /nonexistent"):
         FrameLog(spool_dir="/nonexistent")
+
+
+@pytest.mark.parametrize(
+    ("first", "judged"),
+    [(("kneeling_lunge", "right"), 35), (("standing_posture", None), 30)],
+    ids=["same exercise, other leg", "another exercise"],
+)
+def test_a_short_first_run_joins_the_next_segment(first: tuple[str, str | None], judged: int) -> None:
+    """Half a second while the labels settle is folded into the first segment; its frames are
+    judged there only when they are of that segment's exercise."""
+    report = Report(source="clip.mp4")
+    for i in range(35):
+        exercise, side = first if i < 5 else ("kneeling_lunge", "left")
+        report.add(Assessment(True, exercise, "side", side, (_knee(20.0 if i < 5 else 5.0),)), i / FPS)
+    [segment] = report.summary(complete=True)["segments"]
+    assert (segment["exercise"], segment["front_side"], segment["frames"]) == ("kneeling_lunge", "left", 35)
+    knee = segment["checks"]["front_knee_over_ankle"]
+    assert knee["frames"] == judged
+    assert knee["fail"] == pytest.approx(round((judged - 30) / judged, 4))
+    assert report.summary(complete=True)["checks"]["front_knee_over_ankle"]["frames"] == judged
