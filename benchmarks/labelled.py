@@ -27,9 +27,11 @@ import hashlib
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -39,6 +41,7 @@ from posecheck.landmarks import Pose
 from posecheck.results import Assessment
 
 log = logging.getLogger(__name__)
+K = TypeVar("K")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = Path("/tmp/calib/cache")
@@ -172,39 +175,61 @@ def cached_poses(
 
     The model runs only for photos the cache lacks.  A photo that cannot be read is left out.
     """
-    from posecheck.errors import PosecheckError
+    options = f"{model}|{mirror}|{scale:g}"
 
+    def image(row: Row) -> np.ndarray | None:
+        from posecheck.errors import PosecheckError
+        from posecheck.imageio import load_image
+
+        try:
+            loaded = load_image(data / row.file)
+        except PosecheckError as error:
+            log.warning("skip %s: %s", row.file, error)
+            return None
+        return _transformed(loaded, mirror, scale) if mirror or scale != 1.0 else loaded
+
+    items = [
+        (row.file, (data / row.file).read_bytes() + options.encode(), partial(image, row)) for row in rows
+    ]
+    return cached_detections(items, settings, model=model, cache=cache)
+
+
+def cached_detections(
+    items: Iterable[tuple[K, bytes, Callable[[], np.ndarray | None]]],
+    settings: Settings,
+    *,
+    model: str = "full",
+    cache: Path = DEFAULT_CACHE,
+    prefix: str = "",
+) -> dict[K, Pose | None]:
+    """What ``posecheck photo`` finds (`turns.detect_best`) with ``model`` in each (name,
+    identity, image maker), from ``cache`` where it has it.  The key joins the identity bytes
+    (which name the image, the model and any transformation), the second-look setting and
+    `code_version`.  The model runs only for images the cache lacks; an image maker that
+    returns None leaves its item out."""
     cache.mkdir(parents=True, exist_ok=True)
-    version = code_version()
-    poses: dict[str, Pose | None] = {}
+    options = f"|{settings.min_photo_silhouette_fit:g}|{code_version()}".encode()
+    poses: dict[K, Pose | None] = {}
     estimator = None
     try:
-        for row in rows:
-            photo = data / row.file
-            options = f"{model}|{mirror}|{scale:g}|{settings.min_photo_silhouette_fit:g}|{version}"
-            key = hashlib.sha256(photo.read_bytes() + options.encode()).hexdigest()[:32]
-            path = cache / f"{key}.npz"
+        for name, identity, make_image in items:
+            path = cache / f"{prefix}{hashlib.sha256(identity + options).hexdigest()[:32]}.npz"
             if path.exists():
-                poses[row.file] = load_pose(path)
+                poses[name] = load_pose(path)
                 continue
-            from posecheck.imageio import load_image
+            image = make_image()
+            if image is None:
+                continue
             from posecheck.turns import detect_best
 
-            try:
-                image = load_image(photo)
-            except PosecheckError as error:
-                log.warning("skip %s: %s", row.file, error)
-                continue
-            if mirror or scale != 1.0:
-                image = _transformed(image, mirror, scale)
             if estimator is None:
                 from posecheck.estimator import PoseEstimator
 
                 estimator = PoseEstimator(model, mode="image")
-            log.info("model: %s", row.file)
+            log.info("model: %s", name)
             pose = detect_best(estimator.detect, image, settings.min_photo_silhouette_fit)
             save_pose(path, pose)
-            poses[row.file] = pose
+            poses[name] = pose
     finally:
         if estimator is not None:
             estimator.close()

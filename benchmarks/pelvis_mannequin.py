@@ -27,10 +27,10 @@ fitted on.  The model output is cached per render under ``--cache``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import sys
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -40,13 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.labelled import (
     DEFAULT_CACHE,
     balanced_accuracy,
+    cached_detections,
     cached_poses,
-    code_version,
     judge,
-    load_pose,
     load_rows,
     plateau_centre,
-    save_pose,
     score,
 )
 from posecheck import metrics as m
@@ -127,40 +125,21 @@ def renders() -> list[Render]:
     return out
 
 
+def _image(item: Render) -> np.ndarray:
+    """The render as a BGR image (what the estimator takes)."""
+    from posecheck.synth.render import render
+
+    shape = scaled_shape(item.body_scale)
+    angles = straight_arm_press_up(item.lift_m, item.hands_forward, shape)
+    camera = sb.Camera(yaw_deg=item.yaw_deg, height_m=item.camera_height_m, distance_m=3.0)
+    image = render(angles, camera, facing=item.facing, shape=shape)  # type: ignore[arg-type]
+    return np.ascontiguousarray(image[..., ::-1])
+
+
 def detect(items: list[Render], settings: Settings, model: str, cache: Path) -> dict[Render, Pose | None]:
     """What ``posecheck photo`` finds in each render (cached per render and code version)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    version = code_version()
-    poses: dict[Render, Pose | None] = {}
-    estimator = None
-    try:
-        for item in items:
-            key = hashlib.sha256(f"{item}|{model}|{settings.min_photo_silhouette_fit:g}|{version}".encode())
-            path = cache / f"mannequin-{key.hexdigest()[:32]}.npz"
-            if path.exists():
-                poses[item] = load_pose(path)
-                continue
-            from posecheck.synth.render import render
-            from posecheck.turns import detect_best
-
-            if estimator is None:
-                from posecheck.estimator import PoseEstimator
-
-                estimator = PoseEstimator(model, mode="image")
-            shape = scaled_shape(item.body_scale)
-            angles = straight_arm_press_up(item.lift_m, item.hands_forward, shape)
-            camera = sb.Camera(yaw_deg=item.yaw_deg, height_m=item.camera_height_m, distance_m=3.0)
-            image = render(angles, camera, facing=item.facing, shape=shape)  # type: ignore[arg-type]
-            log.info("model: %s", item)
-            pose = detect_best(
-                estimator.detect, np.ascontiguousarray(image[..., ::-1]), settings.min_photo_silhouette_fit
-            )
-            save_pose(path, pose)
-            poses[item] = pose
-    finally:
-        if estimator is not None:
-            estimator.close()
-    return poses
+    jobs = [(item, f"{item}|{model}".encode(), partial(_image, item)) for item in items]
+    return cached_detections(jobs, settings, model=model, cache=cache, prefix="mannequin-")
 
 
 @dataclass(frozen=True)
