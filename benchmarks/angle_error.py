@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from posecheck import metrics  # noqa: E402
 from posecheck.config import DEFAULT_SETTINGS  # noqa: E402
+from posecheck.exercises import EXERCISES  # noqa: E402
 from posecheck.landmarks import Landmark, Pose  # noqa: E402
 from posecheck.metrics import measuring_points  # noqa: E402
 from posecheck.sagittal import side_view  # noqa: E402
@@ -52,28 +55,80 @@ ANGLE_GROUPS = {
 }
 
 
+# The angle checks (unit "deg", judged side-on) and the target group each belongs to.
+JUDGED_GROUPS = {
+    "rear_leg_straight": "knee",
+    "knee_hyperextension": "knee",
+    "hip_extension": "hip",
+    "trunk_upright": "trunk",
+    "front_knee_over_ankle": "shin",
+    "chest_lifted": "chest",
+}
+
+
 @dataclass(frozen=True)
 class Scene:
     name: str
     angles: sb.BodyAngles
     facing: str
+    exercise: str
 
 
 def scenes() -> list[Scene]:
     return [
-        Scene("standing", sb.standing(neck_deg=6), "right"),
-        Scene("sway_back", sb.standing(sway=0.15), "left"),
+        Scene("standing", sb.standing(neck_deg=6), "right", "standing_posture"),
+        Scene("sway_back", sb.standing(sway=0.15), "left", "standing_posture"),
         Scene(
             "kneeling_lunge_L",
             sb.kneeling_lunge(front="left", front_shin_deg=5, hip_extension_deg=20),
             "right",
+            "kneeling_lunge",
         ),
-        Scene("kneeling_lunge_R", sb.kneeling_lunge(front="right", front_shin_deg=20, trunk_deg=-10), "left"),
-        Scene("standing_lunge_L", sb.standing_lunge(front="left", rear_knee_flex_deg=20), "left"),
-        Scene("standing_lunge_R", sb.standing_lunge(front="right"), "right"),
-        Scene("cobra", sb.prone_press_up(chest_deg=32, hands_forward=0.8), "right"),
-        Scene("upward_dog", sb.prone_press_up(chest_deg=42, pelvis_lift_m=0.15, hands_forward=0.0), "left"),
+        Scene(
+            "kneeling_lunge_R",
+            sb.kneeling_lunge(front="right", front_shin_deg=20, trunk_deg=-10),
+            "left",
+            "kneeling_lunge",
+        ),
+        Scene(
+            "standing_lunge_L",
+            sb.standing_lunge(front="left", rear_knee_flex_deg=20),
+            "left",
+            "standing_lunge",
+        ),
+        Scene("standing_lunge_R", sb.standing_lunge(front="right"), "right", "standing_lunge"),
+        Scene("cobra", sb.prone_press_up(chest_deg=32, hands_forward=0.8), "right", "prone_press_up"),
+        Scene(
+            "upward_dog",
+            sb.prone_press_up(chest_deg=42, pelvis_lift_m=0.15, hands_forward=0.0),
+            "left",
+            "prone_press_up",
+        ),
     ]
+
+
+def cache_version() -> str:
+    """What the cached model answers depend on besides the keys: the scenes, body shape and look."""
+    from posecheck.synth.render import Style
+
+    text = repr([(s.name, s.angles, s.facing) for s in scenes()]) + repr(sb.DEFAULT_SHAPE) + repr(Style())
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def judged_values(scene: Scene, pose: Pose) -> dict[str, tuple[str, float]]:
+    """The angle checks of the scene's exercise as posecheck judges them: id -> (status, value).
+
+    The same rules, measures, front/rear and near/far leg choices and view gate as the photo
+    check (`posecheck.rules.Rule.evaluate`), without the exercise recognition.
+    """
+    body = metrics.Body(pose, DEFAULT_SETTINGS)
+    o = metrics.orientation(body, DEFAULT_SETTINGS)
+    out = {}
+    for rule in EXERCISES[scene.exercise].checks:
+        if rule.id in JUDGED_GROUPS:
+            result = rule.evaluate(body, o)
+            out[rule.id] = (result.status, result.value)
+    return out
 
 
 def swapped(measured: dict[str, float]) -> dict[str, float]:
@@ -104,6 +159,10 @@ def detect_all(args: argparse.Namespace) -> dict[tuple[str, float, float], Pose 
     poses: dict[tuple[str, float, float], Pose | None] = {}
     if cache is not None and cache.exists():
         with np.load(cache) as stored:
+            if "version" not in stored or str(stored["version"]) != cache_version():
+                raise SystemExit(
+                    f"{cache} was made for other scenes, body shape or look: remove it or pass another --cache"
+                )
             for index, key in enumerate(map(tuple, stored["keys"].tolist())):
                 name, yaw, height = str(key[0]), float(key[1]), float(key[2])
                 if stored["found"][index]:
@@ -149,6 +208,7 @@ def save_cache(path: Path, poses: dict[tuple[str, float, float], Pose | None]) -
             [p.world if p is not None and p.world is not None else np.full((33, 3), np.nan) for _, p in items]
         ),
         size=np.array(size),
+        version=np.array(cache_version()),
     )
 
 
@@ -160,6 +220,53 @@ def side_xy(pose: Pose, method: str) -> np.ndarray:
     if method == "3d":
         return view.xy if view is not None else np.full((33, 2), np.nan)
     return measuring_points(pose, DEFAULT_SETTINGS)
+
+
+def print_judged(poses: dict[tuple[str, float, float], Pose | None], args: argparse.Namespace) -> None:
+    """The table "as judged": each angle check of the pose's exercise, measured as posecheck
+    measures it, against the same check on the exact side view of the same body."""
+    by_name = {scene.name: scene for scene in scenes()}
+    truths = {
+        scene.name: judged_values(scene, sb.make_pose(scene.angles, facing=scene.facing))  # type: ignore[arg-type]
+        for scene in scenes()
+    }
+    groups = list(dict.fromkeys(JUDGED_GROUPS.values()))
+    errors = {yaw: {g: [] for g in groups} for yaw in args.yaws}
+    judged = {yaw: [0, 0] for yaw in args.yaws}  # judged, asked
+    agree = {yaw: [0, 0] for yaw in args.yaws}  # same pass/fail as the truth, judged
+    for (name, yaw, height), pose in poses.items():
+        truth = truths[name]
+        measured = judged_values(by_name[name], pose) if pose is not None else {}
+        for check, (true_status, true_value) in truth.items():
+            status, value = measured.get(check, ("unknown", float("nan")))
+            judged[yaw][1] += 1
+            if status == "unknown":
+                continue
+            judged[yaw][0] += 1
+            agree[yaw][0] += status == true_status
+            agree[yaw][1] += 1
+            errors[yaw][JUDGED_GROUPS[check]].append(abs(value - true_value))
+            if args.verbose:
+                print(f"judged {name} yaw={yaw:g} height={height:g}: {check} {value - true_value:+.1f}")
+    print("\nas judged: the angle checks of each pose's exercise (posecheck.rules), against the same")
+    print("checks on the exact side view; knee = rear_leg_straight + knee_hyperextension, hip =")
+    print("hip_extension, trunk = trunk_upright, shin = front_knee_over_ankle, chest = chest_lifted")
+    header = f"{'yaw':>5} " + " ".join(f"{g + ' n mean/p95':>19}" for g in groups)
+    header += f" {'judged':>8} {'agree':>8}"
+    print(header)
+    print("-" * len(header))
+    for yaw in args.yaws:
+        cells = []
+        for group in groups:
+            err = np.array(errors[yaw][group], dtype=float)
+            cells.append(
+                f"{err.size:3d} {err.mean():6.1f}/{np.percentile(err, 95):5.1f}" if err.size else "-"
+            )
+        print(
+            f"{yaw:5.0f} "
+            + " ".join(f"{c:>19}" for c in cells)
+            + f" {judged[yaw][0] / max(judged[yaw][1], 1):8.0%} {agree[yaw][0] / max(agree[yaw][1], 1):8.0%}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                 + " ".join(f"{c:>15}" for c in cells)
                 + f" {swaps[yaw]:>10} {np.median(width):12.2f} {np.nanmedian(seen) if seen.size else np.nan:9.0f}"
             )
+    print_judged(poses, args)
     print(f"({time.perf_counter() - started:.0f} s)")
     return 0
 

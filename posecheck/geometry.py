@@ -43,7 +43,12 @@ def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
 
 
 def tilt_from_vertical(bottom: np.ndarray, top: np.ndarray, facing: int) -> float:
-    """Lean of bottom->top from vertical; positive when the top is ahead (in ``facing``)."""
+    """Lean of bottom->top from vertical; positive when the top is ahead (in ``facing``).
+
+    ``facing`` 0 (unknown) gives NaN: without it a lean has no sign, and 0 would read upright.
+    """
+    if facing == 0:
+        return float("nan")
     # Rotation from up to the segment is clockwise-positive on screen; facing right that
     # is a forward lean, facing left a backward one.
     return facing * signed_angle(UP, _vector(bottom, top))

@@ -58,6 +58,12 @@ def test_tilt_concrete_values() -> None:
     assert abs(geo.tilt_from_vertical(P([0, 0]), P([0, 10]), 1)) == pytest.approx(180.0)
 
 
+def test_tilt_without_a_facing_is_unknown_not_upright() -> None:
+    # A lean's sign needs the facing; facing 0 (unknown) must not read as 0 deg (upright).
+    assert math.isnan(geo.tilt_from_vertical(P([0, 0]), P([10, -10]), 0))
+    assert math.isnan(geo.tilt_from_vertical(P([0, 0]), P([0, -10]), 0))
+
+
 # --- joint_angle ---------------------------------------------------------------------------
 
 
