@@ -112,6 +112,14 @@ def measuring_points(pose: Pose, settings: Settings) -> np.ndarray:
     return _measuring_view(pose, settings)[0]
 
 
+def _stretch(yaw_deg: float, settings: Settings) -> float:
+    """The factor `measuring_points` stretches image x by at this yaw (1 below the threshold)."""
+    if not yaw_deg >= settings.min_foreshortening_yaw_deg:
+        return 1.0
+    yaw = min(yaw_deg, settings.max_side_view_yaw_deg)
+    return 1.0 / float(np.cos(np.radians(yaw))) if 0.0 <= yaw < 90.0 else 1.0
+
+
 def _measuring_view(pose: Pose, settings: Settings) -> tuple[np.ndarray, float]:
     """`measuring_points` and the camera's yaw (NaN without world landmarks)."""
     if pose.world is None:
@@ -134,6 +142,8 @@ class Body:
         self.pose = pose
         self.settings = settings
         self.sagittal, self.yaw_deg = _measuring_view(pose, settings)
+        # How much `sagittal` stretches image x (1 when it is the image as it is).
+        self.stretch = _stretch(self.yaw_deg, settings)
         # Decided once per pose: the rules ask about single landmarks ~100 times a frame.
         visible = (pose.visibility >= settings.min_visibility) & np.isfinite(pose.xy).all(axis=1)
         side = misplaced_leg(pose, settings.min_leg_segment_ratio)
@@ -148,6 +158,11 @@ class Body:
 
     def point(self, landmark: Landmark) -> np.ndarray:
         return self.pose.xy[landmark] if self._visible[landmark] else np.array([NAN, NAN])
+
+    def sag_vector(self, vector: np.ndarray) -> np.ndarray:
+        """An image vector (pixels) in the sagittal-angle coordinates (`measuring_points`), for
+        vectors between points that are not landmarks (a floor line found on the silhouette)."""
+        return np.array([vector[0] * self.stretch, vector[1]], dtype=np.float64)
 
     def sag(self, landmark: Landmark) -> np.ndarray:
         """A visible landmark in the sagittal-angle coordinates (`measuring_points`), or NaN."""

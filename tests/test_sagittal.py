@@ -19,7 +19,7 @@ from posecheck.config import DEFAULT_SETTINGS
 from posecheck.exercises import EXERCISES
 from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose
 from posecheck.synth.accuracy import facing_sign, measure_angles
-from posecheck.synth.body import Camera, kneeling_lunge, make_pose, standing_lunge
+from posecheck.synth.body import Camera, kneeling_lunge, make_pose, prone_press_up, standing_lunge
 from posecheck.turns import _MIRRORED, pose_turned_back
 
 L = Landmark
@@ -153,6 +153,22 @@ def test_rear_leg_straight_holds_at_oblique_views(yaw: float) -> None:
     for flex, expected in ((180.0 - limit - 4.0, "pass"), (180.0 - limit + 4.0, "fail")):
         pose = make_pose(standing_lunge("right", rear_knee_flex_deg=flex), camera=oblique(yaw))
         assert check(pose, "rear_leg_straight", "standing_lunge")[0] == expected, flex
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+@pytest.mark.parametrize("yaw", [30.0, 45.0])
+def test_chest_lift_holds_at_oblique_views(yaw: float, facing: str) -> None:
+    """Seen off side-on the image shortens the trunk's forward part and the chest looks lifted
+    higher than it is; measured on the unforeshortened image it reads as side-on."""
+    limit = S.min_chest_lift_deg
+    # The floor line (toes to hands) runs ~3 deg below this pose's floor: chest 14 reads ~17.
+    for chest, expected in ((limit + 3.0, "pass"), (limit - 6.0, "fail")):
+        angles = prone_press_up(chest_deg=chest, hands_forward=0.8)
+        truth = check(make_pose(angles, facing=facing), "chest_lifted", "prone_press_up")[1]  # type: ignore[arg-type]
+        pose = make_pose(angles, facing=facing, camera=oblique(yaw))  # type: ignore[arg-type]
+        status, measured = check(pose, "chest_lifted", "prone_press_up")
+        assert measured == pytest.approx(truth, abs=1.0), chest
+        assert status == expected, (chest, measured)
 
 
 def test_image_is_unforeshortened_from_min_foreshortening_yaw() -> None:

@@ -57,13 +57,18 @@ def floor_line(body: Body) -> FloorLine | None:
 
 
 def chest_lift(body: Body, o: Orientation) -> Measure:
-    """Trunk (hip-mid -> shoulder-mid) angle above the floor line (toes to hands), degrees."""
+    """Trunk (hip-mid -> shoulder-mid) angle above the floor line (toes to hands), degrees.
+
+    Measured in the sagittal-angle coordinates (`posecheck.metrics.measuring_points`): seen off
+    side-on, the image shortens the trunk's and the floor line's forward parts and the trunk
+    looks steeper than it is.
+    """
     floor = floor_line(body)
     hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
     points = (sided(o.near, "hip"), sided(o.near, "shoulder"))
     # Without feet and hands to find the floor, the image horizontal stands in for it.
     along = floor.end - floor.start if floor is not None else np.array([o.facing or 1.0, 0.0])
-    angle = abs(geo.signed_angle(along, shoulder - hip))
+    angle = abs(geo.signed_angle(body.sag_vector(along), body.sag_vector(shoulder - hip)))
     return Measure(angle, points)
 
 
