@@ -66,11 +66,7 @@ class BodyShape:
     upper_arm: float = 0.30
     forearm: float = 0.26
     hand: float = 0.08  # wrist -> finger tips (index/pinky landmarks at ~0.8 of it)
-    # Between the hip joint centres: ~0.18 m in adults (the joint centres sit about 0.14 of the
-    # pelvic width medial of the ASIS, Bell et al. 1990; inter-ASIS ~0.25 m), where the pose
-    # model marks the hips (benchmarks/angle_error.py: 0.26 m drew thighs the model put ~7 px
-    # further in at 15-60 deg of yaw; docs/angles.md).
-    hip_width: float = 0.18
+    hip_width: float = 0.26  # between the hip joints
     shoulder_width: float = 0.38  # between the shoulder joints
     ankle_height: float = 0.08  # ankle centre above the sole
     foot: float = 0.24  # heel -> toe tip
