@@ -358,8 +358,10 @@ class Fitted:
 # Every threshold calibrate.py fits; accuracy.py's leave-one-source-out figures refit the adopted
 # ones in every fold (the others are defaults set without the labels, the same in every fold).
 FITTED: tuple[Fitted, ...] = (
-    # Decides kneeling vs standing lunge only: photos of the two lunge categories.
-    Fitted("max_rear_knee_height_ratio", "exercise", 0.04, 0.5, 47, ("A", "B"), adopted=True),
+    # Decide kneeling vs standing lunge only: photos of the two lunge categories.  Both are set
+    # from PRODUCT.md and the knee's size, not fitted: one photo would place the gap limit.
+    Fitted("max_rear_knee_height_ratio", "exercise", 0.04, 0.5, 47, ("A", "B")),
+    Fitted("max_rear_knee_gap_ratio", "exercise", 0.0, 0.4, 41, ("A", "B")),
     Fitted("max_shin_tilt_deg", "front_knee_over_ankle", 6.0, 26.0),
     Fitted("max_trunk_tilt_deg", "trunk_upright", 6.0, 30.0, 49),
     Fitted("min_rear_knee_angle_deg", "rear_leg_straight", 130.0, 170.0),

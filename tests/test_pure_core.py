@@ -26,6 +26,7 @@ PURE_CORE = (
     "posecheck.temporal",
     "posecheck.turns",
     "posecheck.lumbar",
+    "posecheck.silhouette",
     "posecheck.assess",
     "posecheck.results",
     "posecheck.messages",

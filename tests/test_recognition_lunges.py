@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
+from posecheck import metrics as m
+from posecheck import silhouette
 from posecheck.assess import assess
 from posecheck.config import Settings
-from posecheck.landmarks import SIDES, Side, other_side, sided
+from posecheck.exercises._lunge import KNEE_COLUMNS_SHINS, rear_knee_gap, rear_knee_height
+from posecheck.landmarks import SIDES, Pose, Side, other_side, sided
 from posecheck.synth.body import (
     ArmAngles,
     BodyAngles,
@@ -23,6 +27,7 @@ from posecheck.synth.body import (
     make_pose,
     standing_lunge,
 )
+from posecheck.synth.render import masked_pose
 
 S = Settings()
 SHAPE = BodyShape()
@@ -71,6 +76,44 @@ def test_kneeling_needs_the_rear_knee_at_the_floor(
     shape = replace(SHAPE, knee_clearance=(S.max_rear_knee_height_ratio + delta) * SHAPE.shin)
     angles = kneeling_lunge(front, rear_shin_deg=5.0, rear_toes_tucked=True, shape=shape)
     assert assess(make_pose(angles, facing=facing, shape=shape), S).exercise == exercise  # type: ignore[arg-type]
+
+
+def hovering(pose: Pose, gap_shins: float) -> Pose:
+    """The silhouette with the bottom of the rear knee cut away until ``rear_knee_gap`` shows
+    ``gap_shins`` shin lengths of background under it, the landmarks unchanged: what the mask
+    shows when the model places the joint centre of a hovering knee too low."""
+    assert pose.mask is not None
+    body = m.Body(pose, S)
+    o = m.orientation(body, S)
+    assert o.front is not None
+    knee = body.point(sided(other_side(o.front), "knee"))
+    shin = max(np.linalg.norm(body.point(sided(s, "knee")) - body.point(sided(s, "ankle"))) for s in SIDES)
+    reach = KNEE_COLUMNS_SHINS * shin  # the columns rear_knee_gap looks at
+    lowest = max(silhouette.bottom(pose.mask, x) for x in np.linspace(knee[0] - reach, knee[0] + reach, 7))
+    columns = range(int(knee[0] - 2 * reach), int(knee[0] + 2 * reach) + 1)
+    lift = (gap_shins - rear_knee_gap(body, o).value) * shin
+    mask = pose.mask.copy()
+    mask[round(lowest - lift) + 1 :, columns.start : columns.stop] = 0.0
+    return pose.replace(mask=mask)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
+@pytest.mark.parametrize(("delta", "exercise"), [(-0.05, "kneeling_lunge"), (+0.05, "standing_lunge")])
+def test_background_under_a_low_rear_knee_makes_a_standing_lunge(
+    facing: str, front: Side, delta: float, exercise: str
+) -> None:
+    """The knee landmark low enough to kneel, but the silhouette shows the floor under the knee
+    (``max_rear_knee_gap_ratio`` +- a little): below it kneeling, above it a standing lunge."""
+    angles = kneeling_lunge(front, rear_shin_deg=5.0, rear_toes_tucked=True)
+    pose = masked_pose(angles, facing=facing)  # type: ignore[arg-type]
+    assert assess(pose, S).exercise == "kneeling_lunge"
+    lifted = hovering(pose, S.max_rear_knee_gap_ratio + delta)
+    body = m.Body(lifted, S)
+    o = m.orientation(body, S)
+    assert rear_knee_height(body, o).value <= S.max_rear_knee_height_ratio  # the landmark says kneeling
+    assert rear_knee_gap(body, o).value == pytest.approx(S.max_rear_knee_gap_ratio + delta, abs=0.02)
+    assert assess(lifted, S).exercise == exercise
 
 
 @pytest.mark.parametrize("facing", FACINGS)

@@ -13,6 +13,7 @@ import numpy as np
 
 from posecheck import geometry as geo
 from posecheck import metrics as m
+from posecheck import silhouette
 from posecheck.exercises import Match
 from posecheck.landmarks import BodyPart, Side, other_side, sided
 from posecheck.messages import Texts
@@ -61,6 +62,17 @@ def floor_y_at(body: Body, front: Side, x: float) -> float:
     return float(front_point[1] + share * (rear_point[1] - front_point[1]))
 
 
+def _shin_scale(body: Body, o: Orientation) -> float:
+    """The longer of the two shins in the image: the front shin is the steadier length
+    estimate (the rear shin may point at the camera)."""
+    assert o.front is not None
+    shins = [
+        geo.distance(body.point(sided(side, "knee")), body.point(sided(side, "ankle")))
+        for side in (o.front, other_side(o.front))
+    ]
+    return float(np.nanmax(shins)) if np.isfinite(shins).any() else NAN
+
+
 def rear_knee_height(body: Body, o: Orientation) -> Measure:
     """Rear knee height above the floor (`floor_y_at`, through both feet), in shin lengths.
 
@@ -69,15 +81,59 @@ def rear_knee_height(body: Body, o: Orientation) -> Measure:
     """
     if o.front is None:
         return UNKNOWN
-    rear = other_side(o.front)
-    knee, ankle = sided(rear, "knee"), sided(rear, "ankle")
+    knee = sided(other_side(o.front), "knee")
     knee_xy = body.point(knee)
     floor_y = floor_y_at(body, o.front, knee_xy[0])
-    shin = geo.distance(knee_xy, body.point(ankle))
-    # The front shin is the steadier length estimate (the rear shin may point at the camera).
-    front_shin = geo.distance(body.point(sided(o.front, "knee")), body.point(sided(o.front, "ankle")))
-    scale = np.nanmax([shin, front_shin]) if np.isfinite([shin, front_shin]).any() else NAN
-    return Measure(geo.ratio(floor_y - knee_xy[1], scale), (knee,))
+    return Measure(geo.ratio(floor_y - knee_xy[1], _shin_scale(body, o)), (knee,))
+
+
+def _foot_middle_x(body: Body, side: Side, lowest: np.ndarray) -> float:
+    """Image x midway between the heel and the toes (the lowest foot point's x without them)."""
+    ends = [body.point(sided(side, part))[0] for part in ("heel", "foot_index")]
+    return float(np.mean(ends)) if np.isfinite(ends).all() else float(lowest[0])
+
+
+# Columns either side of the rear knee searched for its lowest silhouette point, in shin lengths.
+KNEE_COLUMNS_SHINS = 0.15
+
+
+def rear_knee_gap(body: Body, o: Orientation) -> Measure:
+    """Background between the rear knee and the floor in the segmentation mask, in shin lengths.
+
+    The floor runs under the silhouette at the two feet (`silhouette.floor_contact` at each
+    foot's lowest landmark; both rest on the floor).  Under the rear knee, in the columns within
+    `KNEE_COLUMNS_SHINS` of it, the gap is the floor height minus the lowest person pixel, at its
+    smallest: about 0 (+-0.1) when the knee rests on the floor, larger when it hangs above it.
+    Direct evidence of contact where the knee landmark's height is not: the joint centre sits
+    ~0.1 shin above a resting knee's skin, and the model places it a few cm off.  NaN without a
+    mask or a foot.
+    """
+    if o.front is None or body.pose.mask is None:
+        return UNKNOWN
+    mask = body.pose.mask
+    rear = other_side(o.front)
+    knee_lm = sided(rear, "knee")
+    knee = body.point(knee_lm)
+    front_foot = _lowest_foot_point(body, o.front)
+    rear_foot = _lowest_foot_point(body, rear, ("heel", "foot_index"))
+    shin = _shin_scale(body, o)
+    if not (np.isfinite(knee).all() and np.isfinite(front_foot).all() and np.isfinite(rear_foot).all()):
+        return Measure(NAN, (knee_lm,))
+    reach = KNEE_COLUMNS_SHINS * 2 * shin
+    # Under the middle of each foot (heel to toes), where the sole lies within a foot's height
+    # of the foot's lowest landmark.
+    contacts = [
+        silhouette.floor_contact(mask, _foot_middle_x(body, side, lowest), knee[0], reach, lowest[1] - reach)
+        for side, lowest in ((o.front, front_foot), (rear, rear_foot))
+    ]
+    (front_x, front_y), (rear_x, rear_y) = contacts
+    slope = (rear_y - front_y) / (rear_x - front_x) if abs(rear_x - front_x) >= 1 else 0.0
+    gaps = [
+        front_y + (x - front_x) * slope - silhouette.bottom(mask, x)
+        for x in knee[0] + np.linspace(-KNEE_COLUMNS_SHINS, KNEE_COLUMNS_SHINS, 7) * shin
+    ]
+    known = [g for g in gaps if np.isfinite(g)]
+    return Measure(geo.ratio(min(known), shin) if known else NAN, (knee_lm,))
 
 
 def trunk_tilt(body: Body, o: Orientation) -> Measure:
@@ -226,9 +282,12 @@ def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
         return Match.NO
     if not (o.yaw_deg <= s.max_side_view_yaw_deg or o.width_ratio <= s.max_lunge_width_ratio):
         return Match.NOTHING  # a wide stance seen from the front
-    # Kneeling needs the rear knee at the floor; a bent rear knee hanging above it is a
+    # Kneeling needs the rear knee at the floor: its joint centre low, and no background
+    # under it where the silhouette shows.  A bent rear knee hanging above the floor is a
     # standing lunge done with a bent rear leg (rear_leg_straight then fails there).
-    knee_down = rear_knee_height(body, o).value <= s.max_rear_knee_height_ratio
+    knee_down = rear_knee_height(body, o).value <= s.max_rear_knee_height_ratio and not (
+        rear_knee_gap(body, o).value > s.max_rear_knee_gap_ratio
+    )
     return Match.YES if knee_down == kneeling else Match.NO
 
 

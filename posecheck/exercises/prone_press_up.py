@@ -11,6 +11,7 @@ import numpy as np
 
 from posecheck import geometry as geo
 from posecheck import metrics as m
+from posecheck import silhouette
 from posecheck.exercises import Exercise, Match
 from posecheck.landmarks import SIDES, BodyPart, Landmark, sided
 from posecheck.messages import Texts
@@ -94,30 +95,6 @@ def knee_lift(body: Body, o: Orientation) -> Measure:
 FLOOR_CONTACT_SEARCH_THIGHS = 0.25
 
 
-def _silhouette_bottom(mask: np.ndarray, x: float) -> float:
-    """Image y of the lowest person pixel in column ``x`` (NaN when the column is empty)."""
-    column = round(x)
-    if not 0 <= column < mask.shape[1]:
-        return NAN
-    rows = np.flatnonzero(mask[:, column] >= 0.5)
-    return float(rows.max()) if rows.size else NAN
-
-
-def _floor_contact(mask: np.ndarray, x: float, towards_x: float, reach: float) -> tuple[float, float]:
-    """Column and lowest person pixel of the silhouette at a hand or foot at image ``x``.
-
-    The mask often misses a bare foot or hand on a floor of its own colour; then the nearest
-    column the mask covers, up to ``reach`` pixels towards the body (``towards_x``), stands in.
-    """
-    step = 1.0 if towards_x >= x else -1.0
-    columns = min(reach, mask.shape[1]) if np.isfinite(reach) else 0.0  # never past the image
-    for shift in range(int(columns) + 1):
-        bottom = _silhouette_bottom(mask, x + step * shift)
-        if np.isfinite(bottom):
-            return x + step * shift, bottom
-    return x, NAN
-
-
 def pelvis_gap(body: Body, o: Orientation) -> Measure:
     """Background between the underside of the pelvis/thighs and the floor, in thigh lengths.
 
@@ -133,8 +110,8 @@ def pelvis_gap(body: Body, o: Orientation) -> Measure:
     if mask is None or floor is None or not (np.isfinite(hip).all() and np.isfinite(knee).all()):
         return Measure(NAN, (hip_lm, knee_lm))
     reach = FLOOR_CONTACT_SEARCH_THIGHS * thigh_length(body)
-    foot_x, foot_y = _floor_contact(mask, floor.start[0], floor.end[0], reach)
-    hand_x, hand_y = _floor_contact(mask, floor.end[0], floor.start[0], reach)
+    foot_x, foot_y = silhouette.floor_contact(mask, floor.start[0], floor.end[0], reach)
+    hand_x, hand_y = silhouette.floor_contact(mask, floor.end[0], floor.start[0], reach)
     if not (np.isfinite(foot_y) and np.isfinite(hand_y)) or abs(hand_x - foot_x) < 1:
         return Measure(NAN, (hip_lm, knee_lm))
     gaps = []
@@ -143,7 +120,7 @@ def pelvis_gap(body: Body, o: Orientation) -> Measure:
     for t in np.linspace(0.2, 1.0, 9):
         x = hip[0] + t * (knee[0] - hip[0])
         floor_y = foot_y + (x - foot_x) * (hand_y - foot_y) / (hand_x - foot_x)
-        bottom = _silhouette_bottom(mask, x)
+        bottom = silhouette.bottom(mask, x)
         if np.isfinite(bottom):
             gaps.append(max(floor_y - bottom, 0.0))
     if not gaps:

@@ -1,0 +1,36 @@
+"""The person-segmentation mask (`Pose.mask`) read column by column: where the body ends at
+the bottom, and where it meets the floor at a hand or a foot.  Pure numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+INSIDE = 0.5  # mask value from which a pixel belongs to the person
+
+
+def bottom(mask: np.ndarray, x: float) -> float:
+    """Image y of the lowest person pixel in column ``x`` (NaN when the column is empty)."""
+    column = round(x)
+    if not 0 <= column < mask.shape[1]:
+        return float("nan")
+    rows = np.flatnonzero(mask[:, column] >= INSIDE)
+    return float(rows.max()) if rows.size else float("nan")
+
+
+def floor_contact(
+    mask: np.ndarray, x: float, towards_x: float, reach: float, min_y: float = -np.inf
+) -> tuple[float, float]:
+    """Column and lowest person pixel of the silhouette at a hand or foot at image ``x``.
+
+    The mask often misses a bare foot or hand on a floor of its own colour; then the nearest
+    column the mask covers, up to ``reach`` pixels towards the body (``towards_x``), stands in.
+    A column whose lowest person pixel lies above ``min_y`` shows something else over the foot
+    (a hand on the knee above a heel the mask misses) and does not count.
+    """
+    step = 1.0 if towards_x >= x else -1.0
+    columns = min(reach, mask.shape[1]) if np.isfinite(reach) else 0.0  # never past the image
+    for shift in range(int(columns) + 1):
+        lowest = bottom(mask, x + step * shift)
+        if lowest >= min_y:
+            return x + step * shift, lowest
+    return x, float("nan")
