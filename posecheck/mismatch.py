@@ -11,13 +11,14 @@ and that is a fault to correct, not another exercise).
 
 from __future__ import annotations
 
-# The kind of pose each exercise is: recognising another exercise of the same kind is no mismatch.
-KIND = {
-    "kneeling_lunge": "lunge",
-    "standing_lunge": "lunge",
-    "prone_press_up": "lying",
-    "standing_posture": "standing",
-}
+from posecheck.exercises import EXERCISES
+
+
+def kind_of(exercise_id: str) -> str:
+    """The kind of pose an exercise is (`Exercise.kind`; an unknown one or one without a kind
+    is a kind of its own): recognising another exercise of the same kind is no mismatch."""
+    exercise = EXERCISES.get(exercise_id)
+    return (exercise.kind if exercise is not None else "") or exercise_id
 
 
 def clearly_other(chosen: str, recognised: str | None) -> bool:
@@ -28,7 +29,7 @@ def clearly_other(chosen: str, recognised: str | None) -> bool:
     """
     if recognised is None or recognised == chosen:
         return False
-    return KIND.get(recognised, recognised) != KIND.get(chosen, chosen)
+    return kind_of(recognised) != kind_of(chosen)
 
 
 def mismatch_note(chosen: str) -> str:

@@ -27,7 +27,7 @@ from posecheck.errors import UsageError
 from posecheck.exercises import EXERCISES, Exercise, ExerciseError, validate
 from posecheck.landmarks import Pose
 from posecheck.messages import LANGS, text
-from posecheck.mismatch import mismatch_note
+from posecheck.mismatch import clearly_other, mismatch_note
 from posecheck.report import Report
 from posecheck.routine import Routine, RoutineInput, parse_steps
 from posecheck.voice import Utterance
@@ -221,6 +221,18 @@ def test_a_test_only_exercise_is_picked_up_with_no_edit_elsewhere(wall_sit: Exer
     assert "max_wall_sit_thigh_tilt_deg = 15.0" in config.describe_settings()
     lenient = config.settings_from_mapping({"max_wall_sit_thigh_tilt_deg": 30})
     assert assess(sagging, lenient).all_pass
+
+
+def test_the_kind_of_pose_is_the_exercise_modules_own(
+    wall_sit: Exercise, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chosen exercise is not judged on a pose of another kind (`posecheck.mismatch`); the
+    kind is a field of the exercise, so a new one declares it in its own module."""
+    assert [e.kind for e in EXERCISES.values()] == ["lunge", "lunge", "lying", "standing", ""]
+    assert clearly_other("wall_sit", "standing_posture")  # without a kind: a kind of its own
+    monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, kind="standing"))
+    assert not clearly_other("wall_sit", "standing_posture")
+    assert clearly_other("wall_sit", "kneeling_lunge")
 
 
 def test_without_it_the_four_exercises_judge_as_before() -> None:

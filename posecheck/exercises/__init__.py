@@ -68,6 +68,9 @@ class Exercise:
         has_front_leg: whether a front leg (and so ``front_side``) exists.
         cues: message keys this exercise words its own way (generic key -> own key), e.g.
             the standing lunge moves the rear *foot* back where the kneeling one moves the knee.
+        kind: the kind of pose (``lunge``, ``lying``, ``standing``); a chosen exercise is not
+            judged on a pose recognised as another kind (`posecheck.mismatch`).  Empty: a kind
+            of its own.
     """
 
     id: str
@@ -81,6 +84,7 @@ class Exercise:
     examples: Examples
     has_front_leg: bool = False
     cues: Mapping[str, str] = field(default_factory=dict)
+    kind: str = ""
 
     @property
     def check_ids(self) -> tuple[str, ...]:

@@ -120,4 +120,5 @@ EXERCISE = Exercise(
     messages={**LUNGE_MESSAGES, **HOLLOW_BACK_MESSAGES, **MESSAGES},
     examples=examples,
     has_front_leg=True,
+    kind="lunge",
 )

@@ -386,4 +386,5 @@ EXERCISE = Exercise(
     cue_order=("pelvis_on_floor", "chest_lifted", "hand_position"),
     messages=MESSAGES,
     examples=examples,
+    kind="lying",
 )

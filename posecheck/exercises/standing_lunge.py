@@ -103,4 +103,5 @@ EXERCISE = Exercise(
     examples=examples,
     has_front_leg=True,
     cues={"hip_extension.fail": "hip_extension.fail_standing"},
+    kind="lunge",
 )

@@ -319,4 +319,5 @@ EXERCISE = Exercise(
     ),
     messages={**HOLLOW_BACK_MESSAGES, **MESSAGES},
     examples=examples,
+    kind="standing",
 )
