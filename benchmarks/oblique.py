@@ -117,8 +117,16 @@ def save_poses(path: Path, poses: list[Pose | None], times: list[float]) -> None
         xy=stack(lambda p: p.xy, (33, 2)),
         visibility=stack(lambda p: p.visibility, (33,)),
         world=stack(lambda p: p.world if p.world is not None else np.full((33, 3), np.nan), (33, 3)),
-        masks=np.array(masks, dtype=object),
+        masks=_object_array(masks),
     )
+
+
+def _object_array(items: list[np.ndarray]) -> np.ndarray:
+    """A 1-D object array of ``items`` (np.array would make a 2-D one when all have one length)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
 
 
 def load_poses(path: Path) -> tuple[list[Pose | None], list[float], list[np.ndarray]]:
@@ -139,7 +147,7 @@ def load_poses(path: Path) -> tuple[list[Pose | None], list[float], list[np.ndar
                     world=stored["world"][i],
                 )
             )
-        masks = list(stored["masks"])
+        masks = [np.asarray(bits, dtype=np.uint8).ravel() for bits in stored["masks"]]
         return out, [float(t) for t in stored["times"]], masks
 
 
