@@ -12,6 +12,12 @@ front leg from the rear leg by position, not by label); the label swaps are coun
 Also printed per yaw: the apparent shoulder and hip width relative to the trunk length
 (the side-view test of `posecheck.config.Settings.max_side_view_width_ratio`).
 
+Last, the table "as judged" (the one issue 11's target applies to): each angle check of the
+pose's exercise run through `posecheck.rules` as the photo check runs it (its leg choice, view
+gate and unknowns), against the same check on the exact side view; plus the share judged and
+the share with the exact view's verdict.  ``--cache`` keeps the model's answers; it is tied to
+the scenes, the mannequin's shape and look, and refused when they change.
+
 Usage::
 
     python3 benchmarks/angle_error.py [--yaws 0 15 30 45 60] [--heights 0.5 0.9 1.3] [--supersample 2]
@@ -230,6 +236,21 @@ def side_xy(pose: Pose, method: str) -> np.ndarray:
     return measuring_points(pose, DEFAULT_SETTINGS)
 
 
+def error_cell(errors: list[float], count: bool = False) -> str:
+    """Mean / 95th percentile of the finite errors (with their number first if ``count``)."""
+    err = np.array(errors, dtype=float)
+    err = err[np.isfinite(err)]
+    if not err.size:
+        return "-"
+    cell = f"{err.mean():.1f}/{np.percentile(err, 95):5.1f}"
+    return f"{err.size:3d} {cell:>11}" if count else cell
+
+
+def print_header(header: str) -> None:
+    print(header)
+    print("-" * len(header))
+
+
 def print_judged(poses: dict[tuple[str, float, float], Pose | None], args: argparse.Namespace) -> None:
     """The table "as judged": each angle check of the pose's exercise, measured as posecheck
     measures it, against the same check on the exact side view of the same body."""
@@ -259,20 +280,13 @@ def print_judged(poses: dict[tuple[str, float, float], Pose | None], args: argpa
     print("\nas judged: the angle checks of each pose's exercise (posecheck.rules), against the same")
     print("checks on the exact side view; knee = rear_leg_straight + knee_hyperextension, hip =")
     print("hip_extension, trunk = trunk_upright, shin = front_knee_over_ankle, chest = chest_lifted")
-    header = f"{'yaw':>5} " + " ".join(f"{g + ' n mean/p95':>19}" for g in groups)
-    header += f" {'judged':>8} {'agree':>8}"
-    print(header)
-    print("-" * len(header))
+    print_header(
+        f"{'yaw':>5} " + " ".join(f"{g + ' n mean/p95':>19}" for g in groups) + f" {'judged':>8} {'agree':>8}"
+    )
     for yaw in args.yaws:
-        cells = []
-        for group in groups:
-            err = np.array(errors[yaw][group], dtype=float)
-            cells.append(
-                f"{err.size:3d} {err.mean():6.1f}/{np.percentile(err, 95):5.1f}" if err.size else "-"
-            )
         print(
             f"{yaw:5.0f} "
-            + " ".join(f"{c:>19}" for c in cells)
+            + " ".join(f"{error_cell(errors[yaw][group], count=True):>19}" for group in groups)
             + f" {judged[yaw][0] / max(judged[yaw][1], 1):8.0%} {agree[yaw][0] / max(agree[yaw][1], 1):8.0%}"
         )
 
@@ -342,18 +356,13 @@ def main(argv: list[str] | None = None) -> int:
             if pose.world is not None:
                 yaws_seen[yaw].append(side_view(pose.world).yaw_deg)
         print(f"\n{method}: {METHODS[method]}")
-        header = f"{'yaw':>5} {'found':>6} " + " ".join(f"{g + ' mean/p95':>15}" for g in ANGLE_GROUPS)
-        header += f" {'L/R swaps':>10} {'width/trunk':>12} {'yaw seen':>9}"
-        print(header)
-        print("-" * len(header))
+        print_header(
+            f"{'yaw':>5} {'found':>6} "
+            + " ".join(f"{g + ' mean/p95':>15}" for g in ANGLE_GROUPS)
+            + f" {'L/R swaps':>10} {'width/trunk':>12} {'yaw seen':>9}"
+        )
         for yaw in args.yaws:
-            cells = []
-            for group in ANGLE_GROUPS:
-                err = np.array(rows[yaw][group], dtype=float)
-                err = err[np.isfinite(err)]
-                cells.append(
-                    f"{err.mean():7.1f}/{np.percentile(err, 95):5.1f}  " if err.size else f"{'-':>15}"
-                )
+            cells = [error_cell(rows[yaw][group]) for group in ANGLE_GROUPS]
             rate = f"{sum(found[yaw])}/{len(found[yaw])}"
             width = np.array(widths[yaw])
             seen = np.array(yaws_seen[yaw], dtype=float)

@@ -103,7 +103,7 @@ def misplaced_leg(pose: Pose, min_segment_ratio: float) -> Side | None:
 
 
 def measuring_points(pose: Pose, settings: Settings) -> np.ndarray:
-    """The (33, 2) coordinates the knee, hip-extension and front-shin angles are measured on.
+    """The (33, 2) coordinates the knee, hip-extension, front-shin and chest-lift angles are measured on.
 
     The image (pixels), undone of the camera's yaw from ``settings.min_foreshortening_yaw_deg`` on
     (`posecheck.sagittal.unforeshortened`, the yaw estimated from the world landmarks).  Below it,
