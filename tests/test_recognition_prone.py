@@ -2,7 +2,7 @@
 push (below the shoulder, within ``max_planted_hand_reach_ratio`` upper arms ahead of it);
 arms stretched forward (child's pose) or raised (superman) make another pose.  A lifted chest
 is a press-up wherever the hands are planted, but not with the arms stretched out ahead in the
-air (superman).  Lying seen from a raised camera at an angle is not an upside-down picture.
+air (superman).  Sitting upright, cut off above the shins, is not lying.  Lying seen from a raised camera at an angle is not an upside-down picture.
 Synthetic poses, a case on each side of the limit."""
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from test_recognition_standing import cut_at, seated
 
+from posecheck import metrics as m
 from posecheck.assess import assess, upright
 from posecheck.config import Settings
 from posecheck.landmarks import Pose
 from posecheck.synth.body import ArmAngles, Camera, make_pose, prone_press_up
+from posecheck.synth.render import masked_pose
 
 S = Settings()
 FACINGS = ("right", "left")
@@ -104,3 +107,23 @@ def test_a_cobra_is_judged_up_to_the_side_view_limit_then_asks_to_turn(
         status, cue = result.check(check).status, result.check(check).cue  # type: ignore[union-attr]
         assert (status != "unknown") == judged
         assert (cue == "turn_sideways") == (not judged)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("below_hips", [0.65, 0.8])
+def test_sitting_cut_off_above_the_shins_is_no_press_up(facing: str, below_hips: float) -> None:
+    """At a desk the picture often ends at the thighs: level thighs under an upright trunk are
+    not legs flat on the floor when they run forward, the way the face looks."""
+    pose = cut_at(masked_pose(seated(), facing=facing), below_hips)  # type: ignore[arg-type]
+    assert assess(pose, S).exercise is None
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_a_full_cobra_with_an_upright_trunk_is_still_a_press_up(facing: str) -> None:
+    """The same upright trunk with the thighs trailing behind, away from the face."""
+    chest = 90 - S.max_standing_trunk_deg + 5  # trunk above the floor: upright enough to sit
+    angles = prone_press_up(chest, hands_forward=0.0)
+    pose = make_pose(angles, facing=facing)  # type: ignore[arg-type]
+    body = m.Body(pose, S)
+    assert m.trunk_from_vertical(body, m.orientation(body, S)) <= S.max_standing_trunk_deg
+    assert assess(pose, S).exercise == "prone_press_up"

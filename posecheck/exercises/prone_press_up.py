@@ -281,6 +281,22 @@ def _hips_low(body: m.Body, o: m.Orientation) -> bool:
     return bool(drop <= body.settings.max_lying_hip_drop_ratio)
 
 
+def _thighs_lead(body: m.Body, o: m.Orientation) -> bool:
+    """Sitting: the thighs run forward from the hips, the way the face looks (nose ahead of the
+    ears).  With the trunk upright and the shins out of the picture, level thighs would pass for
+    legs flat on the floor; lying on the front, they trail behind.  Asked only with an upright
+    trunk (within ``max_standing_trunk_deg``): lying flat, the face looks down and its direction
+    in the picture means little."""
+    hip = body.mid("hip", o.near)
+    nose = body.point(Landmark.NOSE)
+    ear_xs = [e[0] for e in (body.point(sided(side, "ear")) for side in SIDES) if np.isfinite(e).all()]
+    knees = [k for k in (body.point(sided(side, "knee")) for side in SIDES) if np.isfinite(k).all()]
+    if not ear_xs or not knees or not np.isfinite(nose).all():
+        return False
+    face = np.sign(nose[0] - float(np.mean(ear_xs)))
+    return bool(face != 0 and all(np.sign(k[0] - hip[0]) == face for k in knees))
+
+
 def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: float) -> bool:
     """Chest up on the hands with the hips down at hand level, judged from the upper body alone.
 
@@ -318,6 +334,7 @@ def recognize(body: Body, o: Orientation) -> Match:
     s = body.settings
     trunk = m.trunk_from_vertical(body, o)
     legs_down = m.legs_lying(body, s.max_lying_legs_deg) and _hips_low(body, o)
+    legs_down = legs_down and not (trunk <= s.max_standing_trunk_deg and _thighs_lead(body, o))
     propped = not legs_down and _propped_on_hands(body, o, trunk)
     if not (trunk >= s.min_lying_trunk_deg and (legs_down or propped)):
         return Match.NO
