@@ -23,7 +23,7 @@ from posecheck import geometry as geo
 from posecheck import metrics as m
 from posecheck.assess import assess
 from posecheck.config import Settings
-from posecheck.exercises import EXERCISES
+from posecheck.exercises import EXERCISES, standing_posture
 from posecheck.exercises import prone_press_up as press_up
 from posecheck.landmarks import NUM_LANDMARKS, SIDES, Landmark, Pose, Side, sided
 from posecheck.results import Assessment, CheckResult
@@ -264,6 +264,14 @@ def test_knee_hyperextension(facing: str, delta: float, status: str) -> None:
 def test_bent_knees_are_not_hyperextended(facing: str) -> None:
     pose = make_pose(standing(knee_hyperextension_deg=-10.0), facing=facing)  # type: ignore[arg-type]
     assert_verdict(judge(pose, "standing_posture", "knee_hyperextension"), "pass", -10.0, DEG_TOL)
+
+
+@pytest.mark.parametrize("knee", [-10.0, S.max_knee_hyperextension_deg + 10])
+def test_knee_hyperextension_without_a_facing_is_unknown(knee: float) -> None:
+    """Which way the knee bends needs the facing: unknown rather than a bent knee's pass."""
+    body = m.Body(make_pose(standing(knee_hyperextension_deg=knee)), S)
+    orientation = replace(m.orientation(body, S), facing=0)
+    assert math.isnan(standing_posture.knee_hyperextension(body, orientation).value)
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,8 @@ def knee_hyperextension(body: Body, o: Orientation) -> Measure:
     side_of_line = geo.signed_distance_to_line(knee, hip, ankle)
     # hip->ankle points down; the clockwise (positive) side of a downward line is image-left,
     # which is behind a person facing image-right.
-    behind = o.facing * np.sign(side_of_line) if np.isfinite(side_of_line) else NAN
+    # Without a facing, forward and backward cannot be told apart: unknown, not "bent forward".
+    behind = o.facing * np.sign(side_of_line) if np.isfinite(side_of_line) and o.facing else NAN
     sign = 1.0 if behind > 0 else -1.0
     return Measure(sign * bend if np.isfinite(bend) and np.isfinite(behind) else NAN, points)
 
