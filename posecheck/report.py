@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from posecheck.errors import UsageError
+from posecheck.exercises import is_stretch
 from posecheck.fileio import atomic_open, atomic_write_text, check_writable, write_error
 from posecheck.messages import Lang
 from posecheck.results import Assessment, CheckResult
@@ -461,25 +462,23 @@ class Segment:
         }
 
 
-STRETCHES = frozenset({"kneeling_lunge", "standing_lunge", "prone_press_up"})
-
-
 def mark_transitions(
     segments: list[Segment], max_transition_s: float, min_exercise_s: float = 2.0
 ) -> list[Segment]:
     """Mark the movement between poses: a standing segment of at most ``max_transition_s``
-    next to a stretch (getting into or out of it, walking to the mat), a stretch shorter than
-    ``min_exercise_s`` between other segments (passing through its pose), and any segment
-    with no known exercise.  Reports show them as transitions and leave them out of the shares."""
+    next to a stretch (an exercise declared `Exercise.stretch`: getting into or out of it,
+    walking to the mat), a stretch shorter than ``min_exercise_s`` between other segments
+    (passing through its pose), and any segment with no known exercise.  Reports show them as
+    transitions and leave them out of the shares."""
     for i, segment in enumerate(segments):
         neighbours = segments[max(0, i - 1) : i] + segments[i + 1 : i + 2]
         length = segment.end_s - segment.start_s
         short_standing = (
             segment.exercise == "standing_posture"
             and length <= max_transition_s
-            and any(n.exercise in STRETCHES for n in neighbours)
+            and any(is_stretch(n.exercise) for n in neighbours)
         )
-        passing = segment.exercise in STRETCHES and length < min_exercise_s and len(neighbours) == 2
+        passing = is_stretch(segment.exercise) and length < min_exercise_s and len(neighbours) == 2
         segment.transition = segment.exercise is None or short_standing or passing
     return segments
 

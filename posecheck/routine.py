@@ -7,8 +7,9 @@ standing lunge left and right, prone press-up).  Each step goes through four pha
   ``setup_s`` and until the voice has finished saying it;
 * ``countdown`` — "get ready", then the seconds counted down;
 * ``hold`` — seconds in correct form on the step's side are added up until the target (a
-  break in form pauses the count, it does not restart it); or, for the press-up with
-  ``reps``, repetitions counted by `RepCounter`;
+  break in form pauses the count, it does not restart it); or, with ``reps``, for an
+  exercise that declares a `posecheck.exercises.Exercise.reps_check` (the press-up's
+  ``chest_lifted``), repetitions of that check's value counted by `RepCounter`;
 * ``rest`` — "switch legs" or "next: ...", then the next step.
 
 After the last step the routine is ``done`` and says the summary.  `Routine.update` is fed
@@ -18,10 +19,12 @@ one `RoutineInput` per frame and returns what to say; nothing here reads the clo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
+from posecheck.exercises import reps_check
 from posecheck.voice import Moment, Utterance, VoiceCoach
 
 __all__ = [
@@ -89,12 +92,13 @@ def parse_steps(items: Iterable[str], known: Iterable[str]) -> tuple[Step, ...]:
 
 
 class RepCounter:
-    """Press-up repetitions with hysteresis on the chest lift.
+    """Repetitions with hysteresis on a measured angle (the press-up's chest lift: the value
+    of its `reps_check`).
 
-    A repetition counts when the chest rises past ``up_deg`` after having been down near
-    the floor (below ``down_deg``); it is re-armed only by going down again, so a chest
-    hovering around one threshold counts once.  Lying down between repetitions is part of
-    the exercise.  A NaN lift (chest not seen) changes nothing.
+    A repetition counts when the value rises past ``up_deg`` after having been down (below
+    ``down_deg``: the chest near the floor); it is re-armed only by going down again, so a
+    value hovering around one threshold counts once.  Being down between repetitions is part
+    of the exercise.  A NaN value (not measured) changes nothing.
     """
 
     def __init__(self, up_deg: float = 25.0, down_deg: float = 10.0) -> None:
@@ -106,8 +110,8 @@ class RepCounter:
         self._down = False  # been near the floor since the last counted repetition
         self.last_t: float | None = None
 
-    def update(self, chest_lift_deg: float, timestamp_s: float) -> int:
-        value = float(chest_lift_deg)
+    def update(self, value_deg: float, timestamp_s: float) -> int:
+        value = float(value_deg)
         if math.isnan(value):
             return self.count
         if value <= self.down_deg:
@@ -127,7 +131,8 @@ class RoutineInput:
         in_form: every gating check passes (`Assessment.all_pass`).
         side: the recognised front side (lunges), None otherwise.
         cue: the overlay's cue key (for spoken corrections during a hold).
-        chest_lift_deg: the press-up's chest lift (NaN when not measured).
+        values: each check's measured value (check id -> value); the routine counts the
+            repetitions of the step's `reps_check` from it (a missing or NaN value: not seen).
         voice_idle: the voice has said everything queued (setup waits for the instruction).
         verdict_at: wall-clock instant of the verdict (latency figures only).
     """
@@ -135,7 +140,7 @@ class RoutineInput:
     in_form: bool
     side: str | None = None
     cue: str | None = None
-    chest_lift_deg: float = float("nan")
+    values: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     voice_idle: bool = True
     verdict_at: float | None = None
 
@@ -149,7 +154,7 @@ class StepResult:
 
     def to_dict(self, target_s: float, reps_target: int) -> dict[str, Any]:
         data: dict[str, Any] = {"exercise": self.step.exercise, "side": self.step.side}
-        if self.step.exercise == "prone_press_up" and reps_target > 0:
+        if reps_check(self.step.exercise) and reps_target > 0:
             data.update(reps=self.reps, reps_target=reps_target)
         else:
             data.update(held_s=round(self.held_s, 2), target_s=target_s)
@@ -164,10 +169,11 @@ class Routine:
     Args:
         steps: the exercises in order.
         hold_s: the target hold per step, in correct form.
-        reps: > 0: the press-up as this many repetitions instead of a hold.
+        reps: > 0: each step whose exercise declares a `reps_check` (the press-up) as this many
+            repetitions instead of a hold.
         setup_s, countdown_s, rest_s: phase lengths.
         coach: says corrections and hold progress during a hold.
-        rep_counter: counts press-up repetitions (a fresh one per press-up step).
+        rep_thresholds: `RepCounter`'s up and down values (`Settings.rep_up_deg`, ``rep_down_deg``).
     """
 
     steps: Sequence[Step] = DEFAULT_STEPS
@@ -198,7 +204,7 @@ class Routine:
     @property
     def counts_reps(self) -> bool:
         step = self.step
-        return step is not None and step.exercise == "prone_press_up" and self.reps > 0
+        return step is not None and bool(reps_check(step.exercise)) and self.reps > 0
 
     @property
     def done(self) -> bool:
@@ -248,7 +254,7 @@ class Routine:
         words = [self._utter("routine.finished", t)]
         for result in self.results:
             step = result.step
-            if step.exercise == "prone_press_up" and self.reps > 0:
+            if reps_check(step.exercise) and self.reps > 0:
                 words.append(self._utter("routine.summary_reps", t, exercise=step.exercise, n=result.reps))
             elif step.side is None:
                 words.append(
@@ -306,9 +312,11 @@ class Routine:
         right_side = step.side is None or frame.side == step.side
         if self.counts_reps:
             before = result.reps
-            result.reps = self.rep_counter.update(frame.chest_lift_deg, t)
-            # Lying down between repetitions is part of the exercise, not a fault to correct.
-            cue = None if frame.cue == "chest_lifted.fail" else frame.cue
+            check = reps_check(step.exercise)
+            result.reps = self.rep_counter.update(frame.values.get(check, math.nan), t)
+            # Being down between repetitions (lying, for the press-up) is part of the exercise,
+            # not a fault to correct.
+            cue = None if frame.cue == f"{check}.fail" else frame.cue
             out = self.coach.update(Moment(cue, verdict_at=frame.verdict_at), t)
             last = result.reps >= self.reps
             # The last count and "done" go with the step's end, in order, before what follows.

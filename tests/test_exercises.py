@@ -28,7 +28,7 @@ from posecheck.exercises import EXERCISES, Exercise, ExerciseError, validate
 from posecheck.landmarks import Pose
 from posecheck.messages import LANGS, text
 from posecheck.mismatch import clearly_other, mismatch_note
-from posecheck.report import Report
+from posecheck.report import Report, Segment, mark_transitions
 from posecheck.routine import Routine, RoutineInput, parse_steps
 from posecheck.voice import Utterance
 
@@ -145,6 +145,7 @@ def without(messages: dict[str, dict[str, str]], key: str, lang: str) -> dict[st
             ),
             "lacks",
         ),
+        (replace(LUNGE, reps_check="chest_lifted"), "reps_check names 'chest_lifted'"),
     ],
     ids=[
         "dutch cue",
@@ -156,6 +157,7 @@ def without(messages: dict[str, dict[str, str]], key: str, lang: str) -> dict[st
         "event without count",
         "cue slot",
         "setting",
+        "reps check",
     ],
 )
 def test_a_forgotten_part_fails_loudly(broken: Exercise, complaint: str) -> None:
@@ -233,6 +235,53 @@ def test_the_kind_of_pose_is_the_exercise_modules_own(
     monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, kind="standing"))
     assert not clearly_other("wall_sit", "standing_posture")
     assert clearly_other("wall_sit", "kneeling_lunge")
+
+
+def test_being_a_stretch_is_the_exercise_modules_own(
+    wall_sit: Exercise, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clip's report marks the short standing before and after a stretch, and a stretch
+    passed through between others, as transitions (`posecheck.report.mark_transitions`);
+    which exercises are stretches is a field of each, so a new one declares it in its module."""
+    assert [e.stretch for e in EXERCISES.values()] == [True, True, True, False, True]
+
+    def marked(*blocks: tuple[str, float, float]) -> list[bool]:
+        segments = [Segment(exercise, None, start, end) for exercise, start, end in blocks]
+        return [s.transition for s in mark_transitions(segments, max_transition_s=5.0, min_exercise_s=2.0)]
+
+    around = (("standing_posture", 0.0, 3.0), ("wall_sit", 3.0, 40.0), ("standing_posture", 40.0, 43.0))
+    passing = (("kneeling_lunge", 0.0, 30.0), ("wall_sit", 30.0, 31.0), ("kneeling_lunge", 31.0, 60.0))
+    assert marked(*around) == [True, False, True]
+    assert marked(*passing) == [False, True, False]
+    monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, stretch=False))
+    assert marked(*around) == [False, False, False]  # standing next to an everyday pose
+    assert marked(*passing) == [False, False, False]
+
+
+def test_repetitions_are_counted_for_an_exercise_that_declares_a_reps_check(
+    wall_sit: Exercise, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The routine with ``--reps`` counts repetitions of the value of the exercise's own
+    `reps_check` (the press-up's ``chest_lifted``), for any exercise that declares one."""
+    assert {e.id: e.reps_check for e in EXERCISES.values() if e.reps_check} == {
+        "prone_press_up": "chest_lifted"
+    }
+
+    def run() -> Routine:
+        routine = Routine(steps=parse_steps(["wall_sit"], EXERCISES), reps=2, setup_s=0.0, countdown_s=0.0)
+        down = RoutineInput(in_form=False, cue="thighs_level.fail", values={"thighs_level": 5.0})
+        up = RoutineInput(in_form=True, cue="all_good", values={"thighs_level": 30.0})
+        for i, frame in enumerate([down] * 5 + [up] * 3 + [down] * 3 + [up] * 3):
+            routine.update(frame, i / 10)
+        return routine
+
+    held = run()
+    assert not held.done and held.summary()["steps"][0]["held_s"] > 0  # no reps_check: a hold
+    monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, reps_check="thighs_level"))
+    counted = run()
+    assert counted.done and counted.summary()["steps"] == [
+        {"exercise": "wall_sit", "side": None, "reps": 2, "reps_target": 2, "complete": True}
+    ]
 
 
 def test_without_it_the_four_exercises_judge_as_before() -> None:

@@ -118,10 +118,11 @@ def test_press_up_repetitions_then_summary() -> None:
     )
     _, t = drive(routine, [(45, good("left"))])  # setup, countdown, 1 s hold
     _, t = drive(routine, [(25, good())], t)  # rest, setup of the press-up
-    _, t = drive(routine, [(25, RoutineInput(in_form=False, chest_lift_deg=5.0))], t)  # countdown, lying down
+    lying = RoutineInput(in_form=False, values={"chest_lifted": 5.0})
+    _, t = drive(routine, [(25, lying)], t)  # countdown, lying down
     assert routine.phase == "hold" and routine.counts_reps
-    down = RoutineInput(in_form=False, cue="chest_lifted.fail", chest_lift_deg=3.0)
-    up = RoutineInput(in_form=True, cue="all_good", chest_lift_deg=35.0)
+    down = RoutineInput(in_form=False, cue="chest_lifted.fail", values={"chest_lifted": 3.0})
+    up = RoutineInput(in_form=True, cue="all_good", values={"chest_lifted": 35.0})
     said, t = drive(routine, [(15, down), (10, up), (15, down), (10, up)], t)
     keys = [(k, a.get("n")) for _, k, a in said]
     assert ("voice.count", 1) in keys and ("voice.count", 2) in keys

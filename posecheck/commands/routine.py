@@ -55,7 +55,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "--reps",
         type=int,
         metavar="N",
-        help="do the prone press-up as N repetitions instead of a hold (default: routine_reps, 0 = hold)",
+        help=(
+            "do the counted exercises (the prone press-up) as N repetitions instead of a hold "
+            "(default: routine_reps, 0 = hold)"
+        ),
     )
     parser.set_defaults(run=run)
 
@@ -105,12 +108,11 @@ class RoutineSession:
 
         routine = self.routine
         t = analysis.frame.timestamp_s
-        chest = analysis.assessment.check("chest_lifted")
         frame = RoutineInput(
             in_form=analysis.assessment.all_pass,
             side=analysis.assessment.front_side,
             cue=analysis.cue_key,
-            chest_lift_deg=chest.value if chest is not None else math.nan,
+            values={check.id: check.value for check in analysis.assessment.checks},
             voice_idle=self.voice is None or self.voice.idle_at(t),
             verdict_at=analysis.verdict_at,
         )

@@ -71,6 +71,14 @@ class Exercise:
         kind: the kind of pose (``lunge``, ``lying``, ``standing``); a chosen exercise is not
             judged on a pose recognised as another kind (`posecheck.mismatch`).  Empty: a kind
             of its own.
+        stretch: a position held on purpose (the stretches, a wall sit), not the everyday
+            stance: in a clip's report a short standing segment next to it is getting into or
+            out of it, and a short one of it between others is passing through its pose
+            (`posecheck.report.mark_transitions`).
+        reps_check: the id of one of its own checks whose measured value counts repetitions in
+            the routine with ``--reps`` (`posecheck.routine.RepCounter`: up past
+            ``rep_up_deg`` after down below ``rep_down_deg`` of `Settings`); empty: it is
+            held, never counted.
     """
 
     id: str
@@ -85,6 +93,8 @@ class Exercise:
     has_front_leg: bool = False
     cues: Mapping[str, str] = field(default_factory=dict)
     kind: str = ""
+    stretch: bool = False
+    reps_check: str = ""
 
     @property
     def check_ids(self) -> tuple[str, ...]:
@@ -125,7 +135,8 @@ def message_keys(exercise: Exercise) -> list[str]:
 def validate(exercise: Exercise) -> None:
     """Raise `ExerciseError` naming what the exercise forgot: a text in a language (`message_keys`:
     also its routine, mismatch and report texts), a check without a cue-priority slot, a
-    setting that `Settings` does not have (with range and reason)."""
+    setting that `Settings` does not have (with range and reason), a `reps_check` that is not
+    one of its checks."""
     from posecheck.config import setting_spec
 
     problems = []
@@ -143,6 +154,8 @@ def validate(exercise: Exercise) -> None:
     problems += [
         f"cue order names '{c}', which is not one of its checks" for c in exercise.cue_order if c not in ids
     ]
+    if exercise.reps_check and exercise.reps_check not in ids:
+        problems.append(f"reps_check names '{exercise.reps_check}', which is not one of its checks")
     for rule in exercise.checks:
         for name in (rule.limit.setting, *rule.settings):
             try:
@@ -205,6 +218,19 @@ def exercise_id(cli_name: str | None) -> str | None:
     raise UsageError(f"unknown exercise '{cli_name}'; choose one of: {', '.join(exercise_choices())}")
 
 
+def is_stretch(exercise_id: str | None) -> bool:
+    """Whether ``exercise_id`` names a registered exercise declared a stretch (`Exercise.stretch`)."""
+    exercise = EXERCISES.get(exercise_id or "")
+    return exercise is not None and exercise.stretch
+
+
+def reps_check(exercise_id: str | None) -> str:
+    """The check whose value counts the exercise's repetitions (`Exercise.reps_check`); empty
+    for an exercise that is held, or an unknown one."""
+    exercise = EXERCISES.get(exercise_id or "")
+    return "" if exercise is None else exercise.reps_check
+
+
 def exercise_text(key: str, lang: Lang) -> str | None:
     """An exercise's text for ``key`` (None when no exercise has it)."""
     texts = EXERCISE_MESSAGES.get(key)
@@ -218,9 +244,11 @@ __all__ = [
     "Match",
     "exercise_choices",
     "exercise_id",
+    "is_stretch",
     "message_keys",
     "reload",
     "report_keys",
+    "reps_check",
     "validate",
 ]
 

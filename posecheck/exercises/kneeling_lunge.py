@@ -121,4 +121,5 @@ EXERCISE = Exercise(
     examples=examples,
     has_front_leg=True,
     kind="lunge",
+    stretch=True,
 )

@@ -404,4 +404,6 @@ EXERCISE = Exercise(
     messages=MESSAGES,
     examples=examples,
     kind="lying",
+    stretch=True,
+    reps_check="chest_lifted",
 )

@@ -104,4 +104,5 @@ EXERCISE = Exercise(
     has_front_leg=True,
     cues={"hip_extension.fail": "hip_extension.fail_standing"},
     kind="lunge",
+    stretch=True,
 )

@@ -114,4 +114,5 @@ EXERCISE = Exercise(
     cue_order=("thighs_level",),
     messages=MESSAGES,
     examples=examples,
+    stretch=True,  # a hold, like the stretches: the standing before and after it is a transition
 )
