@@ -286,8 +286,7 @@ class SpokenLog:
 
 def moment_of(analysis: Any, sided: bool | None = None) -> Moment:
     """`Moment` from a `posecheck.pipeline.Analysis`."""
-    from posecheck.exercises import EXERCISES
-    from posecheck.voice import NOT_HELD
+    from posecheck.exercises import EXERCISES, is_stretch
 
     hold = analysis.hold
     exercise = analysis.assessment.exercise
@@ -300,7 +299,7 @@ def moment_of(analysis: Any, sided: bool | None = None) -> Moment:
         side=hold.side,
         target_s=hold.target_s,
         sided=sided,
-        held=exercise is not None and exercise not in NOT_HELD,
+        held=is_stretch(exercise),  # the others are checked, not held: no "good, hold"
         verdict_at=analysis.verdict_at,
     )
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from posecheck.exercises import is_stretch
 from posecheck.messages import Lang, text
 from posecheck.results import Threshold
 
@@ -256,7 +257,7 @@ def summary_sentence(report: Any, block: Block, lang: Lang) -> str:
             found.setdefault(c["id"], c["status"])
         for check_id in check_ids:
             statuses[check_id].append(found.get(check_id))
-    if block.exercise != "standing_posture" and target:
+    if is_stretch(block.exercise) and target:
         held = _longest_hold(report, block)
         first = _t("report.held", lang, held=f"{held:.0f}", target=f"{target:.0f}")
     else:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from posecheck.exercises import reps_check
+from posecheck.exercises import EXERCISES, reps_check
 from posecheck.voice import Moment, Utterance, VoiceCoach
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "parse_steps",
 ]
 
-SIDED = ("kneeling_lunge", "standing_lunge")
 # Two frames in correct form at most this far apart count the time between them: a loaded
 # machine analyses 4-10 frames a second with gaps of 0.5 s and more; a longer stall adds nothing.
 MAX_FRAME_GAP_S = 1.0
@@ -66,7 +65,8 @@ DEFAULT_STEPS: tuple[Step, ...] = (
 def parse_steps(items: Iterable[str], known: Iterable[str]) -> tuple[Step, ...]:
     """``["kneeling_lunge left", "prone_press_up"]`` -> steps; ValueError names a bad item.
 
-    A lunge needs its front side; the other exercises take none.  Exercise names may use
+    An exercise with a front leg (`Exercise.has_front_leg`: the lunges) needs its front side;
+    the other exercises take none.  Exercise names may use
     dashes (``kneeling-lunge``) as on the command line.
     """
     known = set(known)
@@ -76,7 +76,7 @@ def parse_steps(items: Iterable[str], known: Iterable[str]) -> tuple[Step, ...]:
         if not words or words[0] not in known:
             raise ValueError(f"unknown exercise in routine step '{item}'; known: {', '.join(sorted(known))}")
         exercise, rest = words[0], words[1:]
-        if exercise in SIDED:
+        if exercise in EXERCISES and EXERCISES[exercise].has_front_leg:
             if rest not in (["left"], ["right"]):
                 raise ValueError(
                     f"routine step '{item}' needs a front side: '{exercise} left' or '... right'"

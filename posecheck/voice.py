@@ -34,8 +34,6 @@ PRIORITY: Mapping[str, int] = {
     "good": 1,
 }
 NEVER_STALE = frozenset({"routine"})
-# Exercises that are checked, not held: no "good, hold", no hold progress.
-NOT_HELD = frozenset({"standing_posture"})
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import posecheck.exercises as registry
 from posecheck import config
 from posecheck.assess import assess
+from posecheck.audio import moment_of
 from posecheck.commands.photo import format_text
 from posecheck.config import Settings, setting_spec
 from posecheck.errors import UsageError
@@ -29,7 +31,9 @@ from posecheck.landmarks import Pose
 from posecheck.messages import LANGS, text
 from posecheck.mismatch import clearly_other, mismatch_note
 from posecheck.report import Report, Segment, mark_transitions
-from posecheck.routine import Routine, RoutineInput, parse_steps
+from posecheck.report_html import blocks, summary_sentence
+from posecheck.routine import Routine, RoutineInput, Step, parse_steps
+from posecheck.temporal import HoldTimer
 from posecheck.voice import Utterance
 
 S = Settings()
@@ -256,6 +260,41 @@ def test_being_a_stretch_is_the_exercise_modules_own(
     monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, stretch=False))
     assert marked(*around) == [False, False, False]  # standing next to an everyday pose
     assert marked(*passing) == [False, False, False]
+
+
+def test_a_stretch_is_held(wall_sit: Exercise, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The voice says "good, hold" and the hold's progress, and the HTML report gives the
+    longest hold against the target, for a stretch; a pose that is only checked (the standing
+    posture) gets neither: `Exercise.stretch`, declared in the exercise's module."""
+    module = sys.modules["posecheck.exercises.wall_sit"]
+
+    def held() -> tuple[bool, str]:
+        report, timer = Report(source="wall.mp4", lang="en"), HoldTimer(target_s=30.0)
+        for i in range(60):
+            result = assess(module.wall_sit_pose(0.0), S)
+            hold = timer.update(result.all_pass, result.front_side, i / 10)
+            report.add(result, i / 10, hold)
+        analysis = SimpleNamespace(assessment=result, hold=hold, cue_key=None, verdict_at=0.0)
+        (block,) = blocks(report, report.summary(complete=True))
+        return moment_of(analysis).held, summary_sentence(report, block, "en")
+
+    voice, sentence = held()
+    assert voice and "held 6 s of 30 in good form" in sentence, sentence
+    monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, stretch=False))
+    voice, sentence = held()
+    assert not voice and "in good form 100 % of the time" in sentence, sentence
+
+
+def test_a_routine_step_of_an_exercise_with_a_front_leg_names_its_side(
+    wall_sit: Exercise, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert parse_steps(["wall_sit"], EXERCISES) == (Step("wall_sit"),)
+    with pytest.raises(ValueError, match="wall_sit has no side"):
+        parse_steps(["wall_sit left"], EXERCISES)
+    monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, has_front_leg=True))
+    assert parse_steps(["wall_sit left"], EXERCISES) == (Step("wall_sit", "left"),)
+    with pytest.raises(ValueError, match="needs a front side"):
+        parse_steps(["wall_sit"], EXERCISES)
 
 
 def test_repetitions_are_counted_for_an_exercise_that_declares_a_reps_check(

@@ -71,8 +71,10 @@ class Exercise:
         kind: the kind of pose (``lunge``, ``lying``, ``standing``); a chosen exercise is not
             judged on a pose recognised as another kind (`posecheck.mismatch`).  Empty: a kind
             of its own.
-        stretch: a position held on purpose (the stretches, a wall sit), not the everyday
-            stance: in a clip's report a short standing segment next to it is getting into or
+        stretch: a position held on purpose (the stretches, a wall sit), not a stance that is
+            only checked: the voice says "good, hold" and the hold's progress
+            (`posecheck.audio.moment_of`), the HTML report gives its longest hold against the
+            target; in a clip's report a short standing segment next to it is getting into or
             out of it, and a short one of it between others is passing through its pose
             (`posecheck.report.mark_transitions`).
         reps_check: the id of one of its own checks whose measured value counts repetitions in
