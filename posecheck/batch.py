@@ -251,7 +251,10 @@ def run_job(job: VideoJob, reporter: Progress | None = None) -> JobResult:
             on_start=None if reporter is None else lambda total: reporter.send(("start", job.index, total)),
             on_frame=None if reporter is None else lambda: reporter.frame(job.index),
         )
-        result.summary = outcome.summary
+        try:
+            result.summary = outcome.summary
+        finally:
+            outcome.report.close()  # the frames' spool
         result.outputs = [str(job.output(s)) for s in OUTPUT_SUFFIXES]
         if outcome.ended == "input_broken":
             result.error = f"broke off after {outcome.frames} frames (damaged or truncated file)"

@@ -444,9 +444,11 @@ def test_live_record_interrupted_leaves_playable_video(tmp_path: Path) -> None:
     assert decoded >= len(rows) - 1  # dropped frames are filled, never missing
 
 
-def test_live_report_keeps_its_frames_on_disk_not_in_memory(tmp_path: Path, monkeypatch) -> None:
-    """`live --report` may run for hours: each frame's record goes to a spool on disk
-    (`FrameLog`), and the report written at the end still holds every frame."""
+@pytest.mark.parametrize("command", ["live", "video"])
+def test_a_report_keeps_its_frames_on_disk_not_in_memory(command: str, tmp_path: Path, monkeypatch) -> None:
+    """`live --report` may run for hours and `video` may read an hour-long file: each frame's
+    record goes to a spool on disk (`FrameLog`), and the report written at the end still holds
+    every frame."""
     from posecheck import estimator
     from posecheck import report as report_module
     from posecheck.cli import main
@@ -472,7 +474,8 @@ def test_live_report_keeps_its_frames_on_disk_not_in_memory(tmp_path: Path, monk
     monkeypatch.setattr(report_module.Report, "add", spy)
     clip = write_clip(tmp_path / "cam.mp4", 20)
     out = tmp_path / "r.json"
-    assert main(["live", "--camera", str(clip), "--no-window", "--report", str(out), "--no-history"]) == 0
+    source = ["--camera", str(clip), "--no-window"] if command == "live" else [str(clip), "--quiet"]
+    assert main([command, *source, "--report", str(out), "--no-history"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["summary"]["complete"] is True
     assert spooled and all(spooled) and data["summary"]["frames"] == len(data["frames"]) == len(spooled)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,19 +117,27 @@ def analyse(
     from posecheck.estimator import PoseEstimator
     from posecheck.exercises import exercise_id
     from posecheck.pipeline import assemble, close_stream, open_stream, run_video, stop_on_signals
-    from posecheck.report import Report, ReportFile
+    from posecheck.report import FrameLog, Report, ReportFile
 
     settings = load_settings(config)
     check_distinct_paths(input_path, output, *reports, audio_out)
     report_files = [ReportFile(path) for path in reports]
+    # A long video's per-frame records go to a spool beside its outputs, not into memory.
+    spool = next((Path(path).parent for path in (*reports, output) if path), Path(tempfile.gettempdir()))
     with stop_on_signals() as stop:
         source, sink = open_stream(input_path, record=output, inputs=[input_path])
+        try:  # after the outputs are open, so a folder that cannot be written names them
+            frames = FrameLog(spool_dir=spool)
+        except BaseException:
+            close_stream(source, sink)
+            raise
         report = Report(
             source=input_path,
             lang=lang,
             extra=dict(extra or {}),
             max_transition_s=settings.max_transition_s,
             min_exercise_s=settings.min_exercise_s,
+            frames=frames,
         )
         ended, complete = "error", False
         voice: Any = None
@@ -230,6 +239,13 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
+    try:
+        return _finish_one(args, input_path, outcome)
+    finally:
+        outcome.report.close()  # the frames' spool
+
+
+def _finish_one(args: argparse.Namespace, input_path: str, outcome: Outcome) -> int:
     if outcome.ended == "interrupted":
         where = f"; the annotated video so far is in {args.output}" if args.output else ""
         print(f"posecheck: interrupted after {outcome.frames} frames{where}", file=sys.stderr)
