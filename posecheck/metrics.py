@@ -112,22 +112,17 @@ def measuring_points(pose: Pose, settings: Settings) -> np.ndarray:
     return _measuring_view(pose, settings)[0]
 
 
-def _stretch(yaw_deg: float, settings: Settings) -> float:
-    """The factor `measuring_points` stretches image x by at this yaw (1 below the threshold)."""
-    if not yaw_deg >= settings.min_foreshortening_yaw_deg:
-        return 1.0
-    yaw = min(yaw_deg, settings.max_side_view_yaw_deg)
-    return 1.0 / float(np.cos(np.radians(yaw))) if 0.0 <= yaw < 90.0 else 1.0
-
-
-def _measuring_view(pose: Pose, settings: Settings) -> tuple[np.ndarray, float]:
-    """`measuring_points` and the camera's yaw (NaN without world landmarks)."""
+def _measuring_view(pose: Pose, settings: Settings) -> tuple[np.ndarray, float, float]:
+    """`measuring_points`, the camera's yaw (NaN without world landmarks) and the factor they
+    stretch image x by (1 when they are the image as it is)."""
     if pose.world is None:
-        return pose.xy, NAN
+        return pose.xy, NAN, 1.0
     yaw = sagittal.side_view(pose.world).yaw_deg
     if not yaw >= settings.min_foreshortening_yaw_deg:
-        return pose.xy, yaw
-    return sagittal.unforeshortened(pose.xy, min(yaw, settings.max_side_view_yaw_deg)), yaw
+        return pose.xy, yaw, 1.0
+    capped = min(yaw, settings.max_side_view_yaw_deg)
+    stretch = 1.0 / float(np.cos(np.radians(capped))) if 0.0 <= capped < 90.0 else 1.0
+    return sagittal.unforeshortened(pose.xy, capped), yaw, stretch
 
 
 class Body:
@@ -141,9 +136,8 @@ class Body:
     def __init__(self, pose: Pose, settings: Settings) -> None:
         self.pose = pose
         self.settings = settings
-        self.sagittal, self.yaw_deg = _measuring_view(pose, settings)
-        # How much `sagittal` stretches image x (1 when it is the image as it is).
-        self.stretch = _stretch(self.yaw_deg, settings)
+        # `sagittal` and how much it stretches image x (1 when it is the image as it is).
+        self.sagittal, self.yaw_deg, self.stretch = _measuring_view(pose, settings)
         # Decided once per pose: the rules ask about single landmarks ~100 times a frame.
         visible = (pose.visibility >= settings.min_visibility) & np.isfinite(pose.xy).all(axis=1)
         side = misplaced_leg(pose, settings.min_leg_segment_ratio)
@@ -227,6 +221,17 @@ def _lunge_front_leg(body: Body, hip_mid: np.ndarray) -> Side | None:
     return "left" if scores["left"] > scores["right"] else "right"
 
 
+def face_direction(body: Body) -> int:
+    """Which way the face looks in the image: +1 right, -1 left (the nose ahead of the ears),
+    0 when the nose or both ears are not seen."""
+    ear_xs = [body.point(lm)[0] for lm in (L.LEFT_EAR, L.RIGHT_EAR)]
+    ear_xs = [x for x in ear_xs if np.isfinite(x)]
+    nose = body.point(L.NOSE)
+    if not ear_xs or not np.isfinite(nose[0]):
+        return 0
+    return int(np.sign(nose[0] - float(np.mean(ear_xs))))
+
+
 def _facing(body: Body, shoulder: np.ndarray, hip: np.ndarray, lunge_front: Side | None) -> int:
     """Which way the person's front points in the image (+1 right, -1 left, 0 unknown).
 
@@ -241,12 +246,7 @@ def _facing(body: Body, shoulder: np.ndarray, hip: np.ndarray, lunge_front: Side
             return int(np.sign(body.point(sided(lunge_front, "knee"))[0] - hip[0]))
         if legs_lying(body, max_deg=30.0):
             return int(np.sign(shoulder[0] - hip[0]))
-    votes = 0.0
-    ear_xs = [body.point(lm)[0] for lm in (L.LEFT_EAR, L.RIGHT_EAR)]
-    ear_xs = [x for x in ear_xs if np.isfinite(x)]
-    nose = body.point(L.NOSE)
-    if ear_xs and np.isfinite(nose[0]):
-        votes += 2.0 * np.sign(nose[0] - float(np.mean(ear_xs)))
+    votes = 2.0 * face_direction(body)
     for side in SIDES:
         heel, toe = body.point(sided(side, "heel")), body.point(sided(side, "foot_index"))
         if np.isfinite(heel[0]) and np.isfinite(toe[0]):

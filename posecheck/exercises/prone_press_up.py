@@ -287,14 +287,9 @@ def _thighs_lead(body: m.Body, o: m.Orientation) -> bool:
     legs flat on the floor; lying on the front, they trail behind.  Asked only with an upright
     trunk (within ``max_standing_trunk_deg``): lying flat, the face looks down and its direction
     in the picture means little."""
-    hip = body.mid("hip", o.near)
-    nose = body.point(Landmark.NOSE)
-    ear_xs = [e[0] for e in (body.point(sided(side, "ear")) for side in SIDES) if np.isfinite(e).all()]
+    hip, face = body.mid("hip", o.near), m.face_direction(body)
     knees = [k for k in (body.point(sided(side, "knee")) for side in SIDES) if np.isfinite(k).all()]
-    if not ear_xs or not knees or not np.isfinite(nose).all():
-        return False
-    face = np.sign(nose[0] - float(np.mean(ear_xs)))
-    return bool(face != 0 and all(np.sign(k[0] - hip[0]) == face for k in knees))
+    return bool(face != 0 and knees and all(np.sign(k[0] - hip[0]) == face for k in knees))
 
 
 def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: float) -> bool:
