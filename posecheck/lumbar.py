@@ -31,6 +31,7 @@ from typing import Literal
 
 import numpy as np
 
+from posecheck import silhouette
 from posecheck.landmarks import SIDES, sided
 from posecheck.metrics import Body, Orientation
 
@@ -55,7 +56,7 @@ MIN_THORACIC_T = 0.6
 MAX_REACH_RATIO = 0.7
 # Fraction of stations that must find an outline.
 MIN_OUTLINE_FRACTION = 0.8
-MASK_THRESHOLD = 0.5
+MASK_THRESHOLD = silhouette.INSIDE  # the person pixels, as everywhere the mask is read
 
 # An arm whose centre line comes this close (trunk lengths) to the lumbar outline forms the
 # outline there: arms behind the back (hands clasped or on the buttocks) hide the hollow.

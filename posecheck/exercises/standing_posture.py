@@ -10,6 +10,7 @@ import numpy as np
 
 from posecheck import geometry as geo
 from posecheck import metrics as m
+from posecheck import silhouette
 from posecheck.exercises import Exercise, Match
 from posecheck.exercises._hollow_back import HOLLOW_BACK_STANDING, hollow_examples
 from posecheck.exercises._hollow_back import MESSAGES as HOLLOW_BACK_MESSAGES
@@ -237,7 +238,7 @@ def legs_leave_the_picture(body: Body, o: Orientation) -> bool:
         column = round(hip[0] + dx)
         if not 0 <= column < width:
             continue
-        person = np.flatnonzero(mask[top:, column] >= 0.5)
+        person = np.flatnonzero(mask[top:, column] >= silhouette.INSIDE)
         if person.size and person.size >= 0.95 * (height - top) and height - 1 - (top + person.max()) <= edge:
             return True
     return False
