@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from posecheck.errors import UsageError
-from posecheck.exercises import is_stretch
+from posecheck.exercises import is_standing, is_stretch
 from posecheck.fileio import atomic_open, atomic_write_text, check_writable, write_error
 from posecheck.messages import Lang
 from posecheck.results import Assessment, CheckResult
@@ -465,7 +465,8 @@ class Segment:
 def mark_transitions(
     segments: list[Segment], max_transition_s: float, min_exercise_s: float = 2.0
 ) -> list[Segment]:
-    """Mark the movement between poses: a standing segment of at most ``max_transition_s``
+    """Mark the movement between poses: a standing segment (an exercise of the standing kind
+    that is no stretch, `exercises.is_standing`) of at most ``max_transition_s``
     next to a stretch (an exercise declared `Exercise.stretch`: getting into or out of it,
     walking to the mat), a stretch shorter than ``min_exercise_s`` between other segments
     (passing through its pose), and any segment with no known exercise.  Reports show them as
@@ -474,7 +475,7 @@ def mark_transitions(
         neighbours = segments[max(0, i - 1) : i] + segments[i + 1 : i + 2]
         length = segment.end_s - segment.start_s
         short_standing = (
-            segment.exercise == "standing_posture"
+            is_standing(segment.exercise)
             and length <= max_transition_s
             and any(is_stretch(n.exercise) for n in neighbours)
         )

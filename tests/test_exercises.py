@@ -262,6 +262,29 @@ def test_being_a_stretch_is_the_exercise_modules_own(
     assert marked(*passing) == [False, False, False]
 
 
+def test_the_everyday_stance_is_any_standing_exercise(
+    wall_sit: Exercise, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The short standing before and after a stretch is told by the exercise's declared kind,
+    not by the id ``standing_posture``: a new standing check (wall_sit declared standing and no
+    stretch) between two kneeling lunges is a transition when short, and stays when long."""
+    monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, kind="standing", stretch=False))
+
+    def marked(stand_s: float) -> list[bool]:
+        blocks = (
+            ("kneeling_lunge", 0.0, 30.0),
+            ("wall_sit", 30.0, 30.0 + stand_s),
+            ("kneeling_lunge", 31.0 + stand_s, 60.0),
+        )
+        segments = [Segment(exercise, None, start, end) for exercise, start, end in blocks]
+        return [s.transition for s in mark_transitions(segments, max_transition_s=5.0, min_exercise_s=2.0)]
+
+    assert marked(4.0) == [False, True, False]
+    assert marked(6.0) == [False, False, False]
+    monkeypatch.setitem(EXERCISES, "wall_sit", replace(wall_sit, kind="lunge", stretch=False))
+    assert marked(4.0) == [False, False, False]  # not a standing pose: not the stance between
+
+
 def test_a_stretch_is_held(wall_sit: Exercise, monkeypatch: pytest.MonkeyPatch) -> None:
     """The voice says "good, hold" and the hold's progress, and the HTML report gives the
     longest hold against the target, for a stretch; a pose that is only checked (the standing

@@ -226,6 +226,14 @@ def is_stretch(exercise_id: str | None) -> bool:
     return exercise is not None and exercise.stretch
 
 
+def is_standing(exercise_id: str | None) -> bool:
+    """Whether ``exercise_id`` names a registered exercise of the standing kind that is not a
+    stretch (`Exercise.kind`, `Exercise.stretch`): the everyday stance a person takes between
+    stretches."""
+    exercise = EXERCISES.get(exercise_id or "")
+    return exercise is not None and exercise.kind == "standing" and not exercise.stretch
+
+
 def reps_check(exercise_id: str | None) -> str:
     """The check whose value counts the exercise's repetitions (`Exercise.reps_check`); empty
     for an exercise that is held, or an unknown one."""
@@ -246,6 +254,7 @@ __all__ = [
     "Match",
     "exercise_choices",
     "exercise_id",
+    "is_standing",
     "is_stretch",
     "message_keys",
     "reload",
