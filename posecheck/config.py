@@ -259,23 +259,24 @@ class Settings:
     # --- prone press-up (exercise 3) --------------------------------------------------
     min_chest_lift_deg: float = _setting(20.0, 0.0, 90.0, "chest_lifted: trunk angle above the floor line")
     max_pelvis_gap_ratio: float = _setting(
-        0.04375,
+        0.04,
         0.0,
         1.0,
-        "pelvis_on_floor: background gap between the underside of the thighs and the floor in the "
-        "segmentation mask, in thigh lengths, with straight arms. Fitted on rendered mannequins with a known "
-        "pelvis lift, not on the photos (benchmarks/pelvis_mannequin.py: 216 straight-arm press-ups, 3 bodies, "
-        "18 camera setups, the bundled model; on the floor = lift <= 1 cm, off = lift >= 5 cm): 94.4% balanced "
-        "accuracy, 93.8% leaving one camera/body setup out. On the real cobra/upward-dog photos, which it was "
-        "not fitted on, 94.7% (the former hand-set 0.065 scored 96.8% there, but fitted on those photos it "
-        "scores 86.8% leave-one-source-out: 5 real upward dogs cannot place it)",
+        "pelvis_on_floor: background gap between the underside of the thighs and the floor under the body's "
+        "midline (the line through both hands' and both feet's floor contacts), median over the thigh from hip "
+        "to knee, in thigh lengths, with straight arms. Fitted on rendered mannequins with a known pelvis lift, "
+        "not on the photos (benchmarks/pelvis_mannequin.py: 216 straight-arm press-ups, 3 bodies, 18 camera "
+        "setups, the bundled model; on the floor = lift <= 1 cm, off = lift >= 5 cm): 94.4% balanced accuracy, "
+        "94.4% leaving one camera/body setup out. On the real cobra/upward-dog photos, which it was not fitted "
+        "on, 95.7% (92.6% at half size, 93.6% mirrored). The former hand-set 0.065 scored 96.8% there, but "
+        "fitted on those photos it scores 86.8% leave-one-source-out: 5 real upward dogs cannot place it",
     )
     max_pelvis_gap_bent_arms_ratio: float = _setting(
         0.15,
         0.0,
         1.0,
         "pelvis_on_floor: the same limit while the elbows are bent (a cobra's rounded belly shows a "
-        "gap of up to 0.12 near the hips; a lifted pelvis needs straight arms)",
+        "gap of up to 0.13 on the dev photos; a lifted pelvis needs straight arms)",
     )
     min_straight_elbow_deg: float = _setting(
         160.0,

@@ -95,13 +95,35 @@ def knee_lift(body: Body, o: Orientation) -> Measure:
 FLOOR_CONTACT_SEARCH_THIGHS = 0.25
 
 
+def _floor_under_midline(
+    body: Body, mask: np.ndarray, parts: tuple[BodyPart, ...], towards_x: float, reach: float
+) -> np.ndarray | None:
+    """Where the floor meets the silhouette under the body's midline at the hands or the feet:
+    the mean of the floor contacts (`silhouette.floor_contact`) at the left and the right
+    landmark of the first of ``parts`` seen on either side (image x, y); None when the mask
+    shows neither."""
+    for part in parts:
+        points = [p for p in (body.point(sided(side, part)) for side in SIDES) if np.isfinite(p).all()]
+        if points:
+            contacts = np.array([silhouette.floor_contact(mask, p[0], towards_x, reach) for p in points])
+            found = contacts[np.isfinite(contacts[:, 1])]
+            return found.mean(axis=0) if len(found) else None
+    return None
+
+
 def pelvis_gap(body: Body, o: Orientation) -> Measure:
     """Background between the underside of the pelvis/thighs and the floor, in thigh lengths.
 
-    The floor is the line under the silhouette at the toes and at the hands (both rest on
-    it).  In each image column between the near hip and knee, the gap is the floor height
-    minus the lowest person pixel: ~0 when the thighs lie on the floor; in an upward dog
-    the floor shows under them.  Uses the MediaPipe segmentation mask.
+    The floor is the line under the body's midline from the feet to the hands: through the mean
+    of the silhouette's floor contacts at the left and right toes (ankles when no toe is seen)
+    and the mean of those at the left and right wrists (both rest on the floor).  Seen from a
+    raised camera, floor points nearer the camera lie lower in the picture; the near hand, set
+    wider than the hips, would put the line under the floor beneath the thighs.  In each image
+    column from the near hip to the near knee, the gap is the floor height minus the lowest
+    person pixel, and the measure is their median: ~0 when the thighs lie on the floor; in an
+    upward dog the floor shows under them, most near the hip (the knees often stay low).  The
+    median passes over the few columns at the hip where a cobra's rounded belly lifts the
+    silhouette.  Uses the MediaPipe segmentation mask.
     """
     mask = body.pose.mask
     floor = floor_line(body)
@@ -110,16 +132,14 @@ def pelvis_gap(body: Body, o: Orientation) -> Measure:
     if mask is None or floor is None or not (np.isfinite(hip).all() and np.isfinite(knee).all()):
         return Measure(NAN, (hip_lm, knee_lm))
     reach = FLOOR_CONTACT_SEARCH_THIGHS * thigh_length(body)
-    foot_x, foot_y = silhouette.floor_contact(mask, floor.start[0], floor.end[0], reach)
-    hand_x, hand_y = silhouette.floor_contact(mask, floor.end[0], floor.start[0], reach)
-    if not (np.isfinite(foot_y) and np.isfinite(hand_y)) or abs(hand_x - foot_x) < 1:
+    feet = _floor_under_midline(body, mask, ("foot_index", "ankle"), floor.end[0], reach)
+    hands = _floor_under_midline(body, mask, ("wrist",), floor.start[0], reach)
+    if feet is None or hands is None or abs(hands[0] - feet[0]) < 1:
         return Measure(NAN, (hip_lm, knee_lm))
     gaps = []
-    # From a fifth down the thigh to the knee: at the hip itself the rounded belly lifts the
-    # silhouette off the floor line even when the pelvis rests on the floor.
-    for t in np.linspace(0.2, 1.0, 9):
+    for t in np.linspace(0.0, 1.0, 11):
         x = hip[0] + t * (knee[0] - hip[0])
-        floor_y = foot_y + (x - foot_x) * (hand_y - foot_y) / (hand_x - foot_x)
+        floor_y = feet[1] + (x - feet[0]) * (hands[1] - feet[1]) / (hands[0] - feet[0])
         bottom = silhouette.bottom(mask, x)
         if np.isfinite(bottom):
             gaps.append(max(floor_y - bottom, 0.0))

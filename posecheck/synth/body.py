@@ -735,6 +735,7 @@ def prone_press_up(
     hands_forward: float = 0.5,
     neck_deg: float | None = None,
     head_pitch_deg: float = 15.0,
+    knees_down: bool = False,
     shape: BodyShape = BodyShape(),
 ) -> BodyAngles:
     """Prone press-up (cobra; upward dog when the pelvis lifts); the head points +X.
@@ -748,9 +749,12 @@ def prone_press_up(
             lengths (``hand_position``: larger = easier).  Hands flat on the floor.
         neck_deg: neck pitch in the world; default ``0.7 * trunk pitch`` (head raised).
         head_pitch_deg: line of sight below horizontal.
+        knees_down: the knees stay on the floor: the thighs slope from the lifted pelvis down
+            to the knees and the shins lie flat (an upward dog done with the knees down).
 
-    The legs are straight, with the tops of the feet on the floor.  Raises ValueError when
-    the arms cannot reach the floor (chest too high for the given pelvis height).
+    The legs are straight (unless ``knees_down``), with the tops of the feet on the floor.
+    Raises ValueError when the arms cannot reach the floor (chest too high for the given
+    pelvis height).
     """
     pitch = 90.0 - chest_deg
     alpha_trunk = chest_deg
@@ -760,6 +764,13 @@ def prone_press_up(
     leg_len = shape.thigh + shape.shin
     a_leg = 180.0 + math.degrees(math.asin(max(-1.0, min(1.0, drop / leg_len))))
     leg = _leg(alpha_trunk, a_leg, a_leg, 180.0)
+    if knees_down:
+        thigh_drop = (hip_z - shape.knee_clearance) / shape.thigh
+        shin_drop = (shape.knee_clearance - shape.ankle_clearance) / shape.shin
+        a_thigh, a_shin = (
+            180.0 + math.degrees(math.asin(max(-1.0, min(1.0, d)))) for d in (thigh_drop, shin_drop)
+        )
+        leg = _leg(alpha_trunk, a_thigh, a_shin, 180.0)
     # arms: wrist on the floor, hands_forward upper-arm lengths ahead of the shoulder
     shoulder = np.array([0.0, 0.0, hip_z]) + shape.trunk * _sag(alpha_trunk)
     wrist = np.array([shoulder[0] + hands_forward * shape.upper_arm, 0.0, shape.wrist_clearance])
