@@ -181,6 +181,16 @@ def test_prone_press_up_preset(chest: float, lift: float, forward: float) -> Non
     assert d[0] * e[2] - d[2] * e[0] <= 1e-9
 
 
+@pytest.mark.parametrize("lift", [0.0, 0.05, 0.12])
+def test_prone_press_up_with_the_knees_down_lifts_only_the_thighs(lift: float) -> None:
+    p = forward_kinematics(prone_press_up(chest_deg=25, pelvis_lift_m=lift, knees_down=True))
+    assert mid(p, L.LEFT_HIP, L.RIGHT_HIP)[2] == pytest.approx(SHAPE.hip_clearance + lift)
+    for side in ("LEFT", "RIGHT"):
+        assert p[L[f"{side}_KNEE"], 2] == pytest.approx(SHAPE.knee_clearance)
+        assert p[L[f"{side}_ANKLE"], 2] == pytest.approx(SHAPE.ankle_clearance)
+        assert p[L[f"{side}_KNEE"], 0] < p[L[f"{side}_HIP"], 0]  # the legs trail behind the hips
+
+
 def test_prone_press_up_out_of_reach_raises() -> None:
     with pytest.raises(ValueError, match="cannot reach"):
         prone_press_up(chest_deg=70, pelvis_lift_m=0.3)
