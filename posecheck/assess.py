@@ -34,6 +34,12 @@ _LOWER_BODY = (
 )
 
 
+def _mean_seen(pose: Pose, landmarks: tuple[Landmark, ...], settings: Settings) -> np.ndarray:
+    """The mean image point of those of ``landmarks`` that are visible; NaN when none is."""
+    points = [pose[lm] for lm in landmarks if pose.is_visible(lm, settings.min_visibility)]
+    return np.mean(points, axis=0) if points else np.full(2, np.nan)
+
+
 def upright(pose: Pose, settings: Settings) -> Pose:
     """The pose turned 180 degrees when the picture is upside down.
 
@@ -47,11 +53,7 @@ def upright(pose: Pose, settings: Settings) -> Pose:
     the coordinates turn.
     """
 
-    def mean_point(landmarks: tuple[Landmark, ...]) -> np.ndarray:
-        points = [pose[lm] for lm in landmarks if pose.is_visible(lm, settings.min_visibility)]
-        return np.mean(points, axis=0) if points else np.full(2, np.nan)
-
-    head, feet = mean_point(_HEAD), mean_point(_FEET)
+    head, feet = _mean_seen(pose, _HEAD, settings), _mean_seen(pose, _FEET, settings)
     if not (np.isfinite(head).all() and np.isfinite(feet).all()) or feet[1] >= head[1]:
         return pose
     climb = float(np.degrees(np.arctan2(head[1] - feet[1], abs(head[0] - feet[0]))))
@@ -68,14 +70,9 @@ def trunk_drop(pose: Pose, settings: Settings) -> float:
     """How far below the line of the legs (ankles -> hips, extended) the shoulders lie, in trunk
     lengths; negative when they rise above it (a cobra), NaN without those landmarks.  A trunk
     folded back onto the legs (misplaced hips) lies on the line: about 0."""
-
-    def mid(landmarks: tuple[Landmark, Landmark]) -> np.ndarray:
-        points = [pose[lm] for lm in landmarks if pose.is_visible(lm, settings.min_visibility)]
-        return np.mean(points, axis=0) if points else np.full(2, np.nan)
-
-    ankle = mid((Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE))
-    hip = mid((Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
-    shoulder = mid((Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER))
+    ankle = _mean_seen(pose, (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE), settings)
+    hip = _mean_seen(pose, (Landmark.LEFT_HIP, Landmark.RIGHT_HIP), settings)
+    shoulder = _mean_seen(pose, (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER), settings)
     legs, trunk = hip - ankle, shoulder - hip
     below = (legs[0] * trunk[1] - legs[1] * trunk[0]) / (np.linalg.norm(legs) * np.linalg.norm(trunk))
     return float(below if legs[0] > 0 else -below)  # image y points down
