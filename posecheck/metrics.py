@@ -153,6 +153,10 @@ class Body:
     def point(self, landmark: Landmark) -> np.ndarray:
         return self.pose.xy[landmark] if self._visible[landmark] else np.array([NAN, NAN])
 
+    def seen_points(self, part: BodyPart) -> list[np.ndarray]:
+        """The image points of ``part``'s left and right landmark, those that are seen."""
+        return [self.pose.xy[lm] for lm in (sided(side, part) for side in SIDES) if self._visible[lm]]
+
     def sag_vector(self, vector: np.ndarray) -> np.ndarray:
         """An image vector (pixels) in the sagittal-angle coordinates (`measuring_points`), for
         vectors between points that are not landmarks (a floor line found on the silhouette)."""

@@ -17,6 +17,19 @@ def bottom(mask: np.ndarray, x: float) -> float:
     return float(rows.max()) if rows.size else float("nan")
 
 
+# A point in the image: x, y.
+Point = tuple[float, float] | np.ndarray
+
+
+def gap_under(mask: np.ndarray, x: float, a: Point, b: Point) -> float:
+    """Pixels of background in column ``x`` between the lowest person pixel and the floor line
+    through the contacts ``a`` and ``b`` (image x, y; level through ``a`` when they share a
+    column): negative where the silhouette reaches below the line, NaN for an empty column."""
+    dx = b[0] - a[0]
+    slope = (b[1] - a[1]) / dx if abs(dx) >= 1 else 0.0
+    return float(a[1] + (x - a[0]) * slope - bottom(mask, x))
+
+
 def floor_contact(
     mask: np.ndarray, x: float, towards_x: float, reach: float, min_y: float = -np.inf
 ) -> tuple[float, float]:

@@ -126,10 +126,8 @@ def rear_knee_gap(body: Body, o: Orientation) -> Measure:
         silhouette.floor_contact(mask, _foot_middle_x(body, side, lowest), knee[0], reach, lowest[1] - reach)
         for side, lowest in ((o.front, front_foot), (rear, rear_foot))
     ]
-    (front_x, front_y), (rear_x, rear_y) = contacts
-    slope = (rear_y - front_y) / (rear_x - front_x) if abs(rear_x - front_x) >= 1 else 0.0
     gaps = [
-        front_y + (x - front_x) * slope - silhouette.bottom(mask, x)
+        silhouette.gap_under(mask, x, *contacts)
         for x in knee[0] + np.linspace(-KNEE_COLUMNS_SHINS, KNEE_COLUMNS_SHINS, 7) * shin
     ]
     known = [g for g in gaps if np.isfinite(g)]

@@ -103,7 +103,7 @@ def _floor_under_midline(
     landmark of the first of ``parts`` seen on either side (image x, y); None when the mask
     shows neither."""
     for part in parts:
-        points = [p for p in (body.point(sided(side, part)) for side in SIDES) if np.isfinite(p).all()]
+        points = body.seen_points(part)
         if points:
             contacts = np.array([silhouette.floor_contact(mask, p[0], towards_x, reach) for p in points])
             found = contacts[np.isfinite(contacts[:, 1])]
@@ -139,10 +139,9 @@ def pelvis_gap(body: Body, o: Orientation) -> Measure:
     gaps = []
     for t in np.linspace(0.0, 1.0, 11):
         x = hip[0] + t * (knee[0] - hip[0])
-        floor_y = feet[1] + (x - feet[0]) * (hands[1] - feet[1]) / (hands[0] - feet[0])
-        bottom = silhouette.bottom(mask, x)
-        if np.isfinite(bottom):
-            gaps.append(max(floor_y - bottom, 0.0))
+        gap = silhouette.gap_under(mask, x, feet, hands)
+        if np.isfinite(gap):
+            gaps.append(max(gap, 0.0))
     if not gaps:
         return Measure(NAN, (hip_lm, knee_lm))
     return Measure(geo.ratio(float(np.median(gaps)), thigh_length(body)), (hip_lm, knee_lm))
@@ -308,7 +307,7 @@ def _thighs_lead(body: m.Body, o: m.Orientation) -> bool:
     trunk (within ``max_standing_trunk_deg``): lying flat, the face looks down and its direction
     in the picture means little."""
     hip, face = body.mid("hip", o.near), m.face_direction(body)
-    knees = [k for k in (body.point(sided(side, "knee")) for side in SIDES) if np.isfinite(k).all()]
+    knees = body.seen_points("knee")
     return bool(face != 0 and knees and all(np.sign(k[0] - hip[0]) == face for k in knees))
 
 
@@ -323,8 +322,7 @@ def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: f
     """
     s = body.settings
     hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
-    wrists = [body.point(sided(side, "wrist")) for side in SIDES]
-    wrists = [w for w in wrists if np.isfinite(w).all()]
+    wrists = body.seen_points("wrist")
     trunk = geo.distance(hip, shoulder)
     legs_seen = body.seen(*(sided(side, part) for side in SIDES for part in ("knee", "ankle")))
     if legs_seen or not wrists or not np.isfinite(trunk) or shoulder[1] >= hip[1]:
@@ -368,8 +366,7 @@ def _hand_below_shoulders(body: Body, o: Orientation) -> bool:
     """A seen hand lower in the picture than the shoulders (on the floor, holding them up); true
     when no hand is seen, as the model often loses hands under a lifted chest."""
     shoulder = body.mid("shoulder", o.near)
-    wrists = [body.point(sided(side, "wrist")) for side in SIDES]
-    seen = [w for w in wrists if np.isfinite(w).all()]
+    seen = body.seen_points("wrist")
     return not seen or any(w[1] > shoulder[1] for w in seen)
 
 
