@@ -166,7 +166,14 @@ class Settings:
         "(warrior II, goddess, side split squat on the dev photos: 0.45-0.64 wide, yaw 59.6-89.5 deg)",
     )
     min_lunge_stance_ratio: float = _setting(
-        0.6, 0.0, 3.0, "lunge if the ankles are at least this far apart horizontally, in leg lengths"
+        0.6,
+        0.0,
+        3.0,
+        "lunge if the ankles are at least this far apart horizontally, in leg lengths, each ankle measured "
+        "from its own hip in the view undone of the camera's yaw (metrics.stance_ratio): seen 40-45 deg off "
+        "side-on the image alone takes up to half the step away. Not fitted: the dev lunges step 0.68-1.50, "
+        "the rendered ones (benchmarks/lunge_mannequin.py) 0.58-1.36; a short step with the knee far ahead "
+        "(0.4-0.5) is below it",
     )
     max_lunge_front_knee_deg: float = _setting(
         160.0, 90.0, 180.0, "lunge if the front knee is bent at least this much (hip-knee-ankle angle)"

@@ -293,8 +293,10 @@ def thigh_length(body: Body) -> float:
     return max(known) if known else NAN
 
 
-def leg_length(body: Body, side: Side) -> float:
-    hip, knee, ankle = (body.point(sided(side, part)) for part in ("hip", "knee", "ankle"))
+def leg_length(body: Body, side: Side, sagittal: bool = False) -> float:
+    """Hip -> knee -> ankle of ``side``, in the image or (``sagittal``) in `measuring_points`."""
+    at = body.sag if sagittal else body.point
+    hip, knee, ankle = (at(sided(side, part)) for part in ("hip", "knee", "ankle"))
     return geo.distance(hip, knee) + geo.distance(knee, ankle)
 
 
@@ -307,9 +309,19 @@ def trunk_from_vertical(body: Body, o: Orientation) -> float:
     return abs(geo.tilt_from_vertical(hip, shoulder, 1))
 
 
-def stance_ratio(body: Body) -> float:
-    """Horizontal distance between the ankles, in leg lengths (the longer leg seen)."""
-    ankles = [body.point(sided(side, "ankle")) for side in SIDES]
-    legs = [leg_length(body, side) for side in SIDES]
+def stance_ratio(body: Body, sagittal: bool = False) -> float:
+    """Horizontal distance between the ankles, in leg lengths (the longer leg seen).
+
+    In the image, or (``sagittal``) each ankle from its own hip in `measuring_points`: a leg
+    moves in its own sagittal plane, so its hip -> ankle vector is undone of the camera's yaw
+    (`posecheck.sagittal`), while the two legs' planes lie a hip width apart, which a camera
+    off side-on shows as a sideways offset between the ankles that adds to or takes from the
+    step.  Measured from each leg's hip, that offset cancels.
+    """
+    if sagittal:
+        ankles = [body.sag(sided(side, "ankle")) - body.sag(sided(side, "hip")) for side in SIDES]
+    else:
+        ankles = [body.point(sided(side, "ankle")) for side in SIDES]
+    legs = [leg_length(body, side, sagittal) for side in SIDES]
     known_lengths = [v for v in legs if np.isfinite(v)]
     return geo.ratio(abs(ankles[0][0] - ankles[1][0]), max(known_lengths)) if known_lengths else float("nan")

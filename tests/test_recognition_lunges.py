@@ -167,18 +167,19 @@ def test_an_oblique_kneeling_lunge_is_one_up_to_the_side_view_limit(
 
 
 @pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
 @pytest.mark.parametrize("height_m", [0.8, 1.5])
 @pytest.mark.parametrize("preset", [kneeling_lunge, standing_lunge], ids=["kneeling", "standing"])
 def test_a_lunge_filmed_at_45_degrees_is_recognised_and_judged(
-    preset: Callable[..., BodyAngles], height_m: float, facing: str
+    preset: Callable[..., BodyAngles], height_m: float, front: Side, facing: str
 ) -> None:
     """At 45 deg of yaw the shoulders and hips look as wide as a warrior II's from the front
     (max_lunge_width_ratio), but the yaw from the world landmarks keeps it a side view: the
-    lunge is recognised and every check says pass or fail, none "turn sideways".  The front leg
-    is the far one: with the near leg in front, the stance looks narrower than a lunge's
-    (min_lunge_stance_ratio) from 45 deg, a limit of its own."""
-    far: Side = "left" if facing == "right" else "right"
-    pose = make_pose(preset(far), camera=Camera(yaw_deg=45.0, height_m=height_m), facing=facing)  # type: ignore[arg-type]
+    lunge is recognised and every check says pass or fail, none "turn sideways".  Either leg
+    in front: with the near leg in front, the ankles' sideways offset (a hip width seen at
+    45 deg) takes from the step in the image, which the stance measured from each leg's own
+    hip does not see (`metrics.stance_ratio`)."""
+    pose = make_pose(preset(front), camera=Camera(yaw_deg=45.0, height_m=height_m), facing=facing)  # type: ignore[arg-type]
     result = assess(pose, S)
     assert result.exercise == preset.__name__
     # hollow_back reads the silhouette, which a synthetic pose has not
@@ -192,3 +193,19 @@ def test_at_45_degrees_only_the_yaw_keeps_the_wide_looking_lunge(facing: str) ->
     pose = make_pose(kneeling_lunge("left"), camera=Camera(yaw_deg=45.0, height_m=1.5), facing=facing)  # type: ignore[arg-type]
     assert assess(pose, S).exercise == "kneeling_lunge"
     assert assess(pose.replace(world=None), S).exercise is None
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize("front", SIDES)
+def test_the_stance_from_each_hip_keeps_the_step_seen_off_side_on(front: Side, facing: str) -> None:
+    """The step between the ankles seen 40 deg off side-on (an exact projection), in leg
+    lengths: measured from each leg's own hip in the unforeshortened view it is the side-on
+    step.  In the image it shrinks by cos(40) and gains or loses the hip width seen sideways:
+    with the near leg in front (the person's side ``facing`` is nearest) it looks half as long."""
+    angles = standing_lunge(front)
+    side_on = m.stance_ratio(m.Body(make_pose(angles, facing=facing), S))  # type: ignore[arg-type]
+    camera = Camera(yaw_deg=40.0, orthographic=True)
+    oblique = m.Body(make_pose(angles, camera=camera, facing=facing), S)  # type: ignore[arg-type]
+    assert m.stance_ratio(oblique, sagittal=True) == pytest.approx(side_on, rel=1e-6)
+    if front == facing:
+        assert m.stance_ratio(oblique) < 0.6 * side_on

@@ -273,7 +273,7 @@ def lunge(body: Body, o: Orientation, kneeling: bool) -> Match:
     s = body.settings
     lunge_shape = (
         o.front is not None
-        and m.stance_ratio(body) >= s.min_lunge_stance_ratio
+        and m.stance_ratio(body, sagittal=True) >= s.min_lunge_stance_ratio
         and abs(front_shin_tilt(body, o).value) <= s.max_lunge_shin_tilt_deg
     )
     if not (lunge_shape and front_knee_angle(body, o).value <= s.max_lunge_front_knee_deg):
