@@ -316,10 +316,13 @@ def stance_ratio(body: Body, sagittal: bool = False) -> float:
     moves in its own sagittal plane, so its hip -> ankle vector is undone of the camera's yaw
     (`posecheck.sagittal`), while the two legs' planes lie a hip width apart, which a camera
     off side-on shows as a sideways offset between the ankles that adds to or takes from the
-    step.  Measured from each leg's hip, that offset cancels.
+    step.  Measured from each leg's hip, that offset cancels.  A hip not seen borrows the
+    other's (the offset then stays, as in the image).
     """
     if sagittal:
-        ankles = [body.sag(sided(side, "ankle")) - body.sag(sided(side, "hip")) for side in SIDES]
+        hips = [body.sag(sided(side, "hip")) for side in SIDES]
+        hips = [hip if np.isfinite(hip).all() else other for hip, other in zip(hips, hips[::-1], strict=True)]
+        ankles = [body.sag(sided(side, "ankle")) - hip for side, hip in zip(SIDES, hips, strict=True)]
     else:
         ankles = [body.point(sided(side, "ankle")) for side in SIDES]
     legs = [leg_length(body, side, sagittal) for side in SIDES]

@@ -16,7 +16,7 @@ from posecheck import silhouette
 from posecheck.assess import assess
 from posecheck.config import Settings
 from posecheck.exercises._lunge import KNEE_COLUMNS_SHINS, rear_knee_gap, rear_knee_height
-from posecheck.landmarks import SIDES, Pose, Side, other_side, sided
+from posecheck.landmarks import SIDES, Landmark, Pose, Side, other_side, sided
 from posecheck.synth.body import (
     ArmAngles,
     BodyAngles,
@@ -209,3 +209,11 @@ def test_the_stance_from_each_hip_keeps_the_step_seen_off_side_on(front: Side, f
     assert m.stance_ratio(oblique, sagittal=True) == pytest.approx(side_on, rel=1e-6)
     if front == facing:
         assert m.stance_ratio(oblique) < 0.6 * side_on
+
+
+@pytest.mark.parametrize("hidden", [Landmark.LEFT_HIP, Landmark.RIGHT_HIP])
+def test_a_hidden_hip_leaves_the_stance_measured_from_the_other(hidden: Landmark) -> None:
+    """A hip marked not visible: the step is measured from the hip that is seen, not lost."""
+    pose = make_pose(standing_lunge("left"), visibility={hidden: 0.1})
+    body = m.Body(pose, S)
+    assert m.stance_ratio(body, sagittal=True) == pytest.approx(m.stance_ratio(body), rel=0.05)
