@@ -172,7 +172,7 @@ class Settings:
         "lunge if the ankles are at least this far apart horizontally, in leg lengths, each ankle measured "
         "from its own hip in the view undone of the camera's yaw (metrics.stance_ratio): seen 40-45 deg off "
         "side-on the image alone takes up to half the step away. Not fitted: the dev lunges step 0.68-1.50, "
-        "the rendered ones (benchmarks/lunge_mannequin.py) 0.58-1.36; a short step with the knee far ahead "
+        "the rendered ones (benchmarks/verdict_mannequin.py) 0.58-1.36; a short step with the knee far ahead "
         "(0.4-0.5) is below it",
     )
     max_lunge_front_knee_deg: float = _setting(
@@ -316,7 +316,7 @@ class Settings:
         0.0,
         90.0,
         "forward_head: shoulder centre -> ear centre angle from vertical (PRODUCT.md; the centres, so a "
-        "slightly turned trunk does not move it). Kept, not fitted: on the 13 labelled side views judged "
+        "slightly turned trunk does not move it; in the view undone of the camera's yaw). Kept, not fitted: on the 13 labelled side views judged "
         "(4 forward heads) 20 scores 87.5% balanced accuracy (76.2% on 10 with the near shoulder and ear); "
         "benchmarks/calibrate.py fits 22 with 87.5% plain but 76.4% leave-one-source-out",
     )

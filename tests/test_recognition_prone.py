@@ -16,8 +16,8 @@ from test_recognition_standing import cut_at, seated
 from posecheck import metrics as m
 from posecheck.assess import assess, upright
 from posecheck.config import Settings
-from posecheck.landmarks import Pose
-from posecheck.synth.body import ArmAngles, Camera, make_pose, prone_press_up
+from posecheck.landmarks import Landmark, Pose
+from posecheck.synth.body import ArmAngles, Camera, make_pose, prone_press_up, standing
 from posecheck.synth.render import masked_pose
 
 S = Settings()
@@ -127,3 +127,19 @@ def test_a_full_cobra_with_an_upright_trunk_is_still_a_press_up(facing: str) -> 
     body = m.Body(pose, S)
     assert m.trunk_from_vertical(body, m.orientation(body, S)) <= S.max_standing_trunk_deg
     assert assess(pose, S).exercise == "prone_press_up"
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(
+    "camera", [None, Camera(yaw_deg=0.0, height_m=0.9)], ids=["orthographic", "perspective"]
+)
+def test_standing_in_a_sway_back_with_the_far_leg_hidden_is_no_press_up(
+    facing: str, camera: Camera | None
+) -> None:
+    """The trunk leans back 15 deg, the hands hang behind the hips and the far leg is marked not
+    visible, as the upper body of someone propped on the hands would look; the near leg that
+    reaches down to the floor says standing."""
+    far = "LEFT" if facing == "right" else "RIGHT"
+    hidden = {Landmark[f"{far}_{part}"]: 0.2 for part in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")}
+    pose = make_pose(standing(sway=0.15), facing=facing, camera=camera, visibility=hidden)  # type: ignore[arg-type]
+    assert assess(pose, S).exercise == "standing_posture"

@@ -239,6 +239,28 @@ def test_forward_head_ignores_a_turned_trunk(
 
 
 @pytest.mark.parametrize("facing", FACINGS)
+@pytest.mark.parametrize(("delta", "status"), [(-5.0, "pass"), (+5.0, "fail")])
+def test_forward_head_filmed_40_degrees_off_side_on(facing: str, delta: float, status: str) -> None:
+    """The image shrinks the neck's forward lean by the cosine of the camera's yaw (25 deg reads
+    20 at 40 deg of yaw, a pass); the midpoints, in the body's mid-plane, undone of the yaw read
+    the truth."""
+    truth = S.max_neck_tilt_deg + delta
+    pose = make_pose(standing(neck_deg=truth), camera=Camera(yaw_deg=40.0, height_m=0.9), facing=facing)  # type: ignore[arg-type]
+    cue = "forward_head.fail" if status == "fail" else None
+    # 1.5 deg: seen from 0.9 m high, 3.5 m away, the ear and the shoulders lie at different
+    # heights in the perspective view
+    assert_verdict(judge(pose, "standing_posture", "forward_head"), status, truth, 1.5, cue)
+
+
+def test_plumb_line_without_a_facing_is_unknown() -> None:
+    """Whether the hip lies ahead of or behind the line needs the facing: unknown rather than
+    a made-up 0 (a sway back's pass)."""
+    body = m.Body(make_pose(standing(sway=S.max_plumb_offset_ratio + 0.04)), S)
+    orientation = replace(m.orientation(body, S), facing=0)
+    assert math.isnan(standing_posture.plumb_offset(body, orientation).value)
+
+
+@pytest.mark.parametrize("facing", FACINGS)
 @pytest.mark.parametrize(
     ("delta", "sign", "status"),
     [(-0.04, 1, "pass"), (+0.04, 1, "fail"), (-0.04, -1, "pass"), (+0.04, -1, "fail")],

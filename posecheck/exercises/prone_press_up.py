@@ -288,16 +288,20 @@ MESSAGES: dict[str, Texts] = {
 # --- recognition -------------------------------------------------------------------------
 
 
-def _hips_low(body: m.Body, o: m.Orientation) -> bool:
-    """No leg point far below the hips: lying, the hips are near the floor (a tree pose's
-    raised leg may lie flat, but the standing leg reaches far down)."""
+def _leg_drop(body: m.Body, o: m.Orientation) -> float:
+    """How far the lowest seen leg point lies below the hips, in thigh lengths (NaN: none seen)."""
     hip = body.mid("hip", o.near)
     ys = [
         body.point(sided(side, part))[1] for side in SIDES for part in ("knee", "ankle", "heel", "foot_index")
     ]
     ys = [y for y in ys if np.isfinite(y)]
-    drop = geo.ratio(max(ys) - hip[1], thigh_length(body)) if ys else float("nan")
-    return bool(drop <= body.settings.max_lying_hip_drop_ratio)
+    return geo.ratio(max(ys) - hip[1], thigh_length(body)) if ys else float("nan")
+
+
+def _hips_low(body: m.Body, o: m.Orientation) -> bool:
+    """No leg point far below the hips: lying, the hips are near the floor (a tree pose's
+    raised leg may lie flat, but the standing leg reaches far down)."""
+    return bool(_leg_drop(body, o) <= body.settings.max_lying_hip_drop_ratio)
 
 
 def _thighs_lead(body: m.Body, o: m.Orientation) -> bool:
@@ -318,7 +322,9 @@ def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: f
     (feet towards the camera, dark trousers); the trunk and arms still show a press-up:
     shoulders above the hips, hands below the shoulders (holding them up) and ahead of the
     hips on the side of the head, hips hardly higher than the hands.  Hands raised overhead
-    (a chair pose) hold nothing up.
+    (a chair pose) hold nothing up, and a leg that is seen reaching far below the hips stands
+    on the floor: a person standing with the trunk leaning back (a sway back, the far leg
+    hidden) has hands hanging behind the hips just as they would be planted.
     """
     s = body.settings
     hip, shoulder = body.mid("hip", o.near), body.mid("shoulder", o.near)
@@ -326,6 +332,8 @@ def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: f
     trunk = geo.distance(hip, shoulder)
     legs_seen = body.seen(*(sided(side, part) for side in SIDES for part in ("knee", "ankle")))
     if legs_seen or not wrists or not np.isfinite(trunk) or shoulder[1] >= hip[1]:
+        return False
+    if _leg_drop(body, o) > s.max_lying_hip_drop_ratio:  # NaN (no leg seen) does not stand
         return False
     wrist = max(wrists, key=lambda w: w[1])  # the lower hand rests on the floor
     holds_up = wrist[1] > shoulder[1]

@@ -30,13 +30,16 @@ def neck_tilt(body: Body, o: Orientation) -> Measure:
     """Shoulder centre -> ear centre from vertical; positive = head ahead of the shoulders.
 
     The head sits on the cervical spine, which rises midway between the shoulders: the
-    midpoints of both ears and of both shoulders (`Body.mid`; the one seen where the other
+    midpoints of both ears and of both shoulders (`Body.sag_mid`; the one seen where the other
     is hidden) do not move when the trunk turns a little towards or away from the camera
     while the head stays side-on, or when one shoulder rolls forward, whereas the near
-    shoulder alone then slides back or forward past the ear.  Side-on the two coincide.
+    shoulder alone then slides back or forward past the ear.  Side-on the two coincide.  Both
+    midpoints lie in the body's mid-plane, so the view undone of the camera's yaw
+    (`metrics.measuring_points`) gives the neck's forward lean as seen side-on, where the image
+    shrinks it by the cosine of the yaw (30 deg reads 24 at 40 deg of yaw).
     """
     shoulder, ear = sided(o.near, "shoulder"), sided(o.near, "ear")
-    tilt = geo.tilt_from_vertical(body.mid("shoulder", o.near), body.mid("ear", o.near), o.facing)
+    tilt = geo.tilt_from_vertical(body.sag_mid("shoulder", o.near), body.sag_mid("ear", o.near), o.facing)
     return Measure(tilt, (shoulder, ear))
 
 
@@ -54,7 +57,8 @@ def plumb_offset(body: Body, o: Orientation) -> Measure:
     ankle, hip, shoulder = (body.point(lm) for lm in (ankle_lm, hip_lm, shoulder_lm))
     # signed_distance is positive on the clockwise side of the upward ankle->shoulder line:
     # image-right, which is ahead for a person facing right.
-    ahead = o.facing * geo.signed_distance_to_line(hip, ankle, shoulder)
+    # Without a facing, ahead and behind cannot be told apart: unknown, not a made-up 0.
+    ahead = o.facing * geo.signed_distance_to_line(hip, ankle, shoulder) if o.facing else NAN
     return Measure(geo.ratio(ahead, leg_length(body, side)), (ankle_lm, hip_lm, shoulder_lm))
 
 

@@ -1,18 +1,19 @@
-"""Do the lunge verdicts hold on bodies and cameras they were not set on?
-``python benchmarks/lunge_mannequin.py [--verbose]``.
+"""Do the verdicts hold on bodies and cameras they were not set on?
+``python benchmarks/verdict_mannequin.py [--cache DIR] [--verbose]``.
 
 The labelled photos of ``../shared/data`` hold few people per pose, so a score on them says
 little about a person or a camera posecheck has not seen.  Here the truth is known: rendered
-mannequins (`posecheck.synth.render`) do kneeling and standing lunges with the trunk, the front
-shin and the rear knee set on either side of their limits, on a slim, a medium and a broad
+mannequins (`posecheck.synth.render`) do kneeling and standing lunges and stand for the
+posture check with one factor set on either side of its limit, on a slim, a medium and a broad
 body, seen side-on and from 20 and 40 deg off side-on, from a camera at knee and at table
 height, facing either way, either leg in front.  Each render goes through exactly what
 ``posecheck photo`` runs (bundled model, second look, segmentation mask, `assess`), and the
-exercise recognised and every labelled check's verdict are compared with the truth.
+exercise recognised and the check's verdict are compared with the truth.
 
-The grid fits nothing: no setting is read from it.  One
-factor moves at a time from a good lunge (trunk upright, front shin vertical, rear leg straight
-or the rear knee down); the truth, as ``../shared/data/README.md`` labels photos by eye:
+The grid fits nothing: no setting is read from it.  One factor moves at a time from a good
+pose (a lunge with the trunk upright, the front shin vertical, the rear leg straight or the
+rear knee down; standing straight); the truth, as ``../shared/data/README.md`` labels photos
+by eye:
 
 * ``trunk_upright``: trunk -30, -25, 0, 5, 25, 35 deg from vertical (+ = forward): pass within
   5 deg, fail from 25 deg (limit ``max_trunk_tilt_deg``, 15);
@@ -20,19 +21,24 @@ or the rear knee down); the truth, as ``../shared/data/README.md`` labels photos
   fail from 20 (limit ``max_shin_tilt_deg``, 12);
 * ``rear_leg_straight`` (standing lunge): rear knee bent 0, 10, 45, 50 deg: pass to 10 (knee
   >= 170 deg), fail from 45 (knee <= 135 deg; limit ``min_rear_knee_angle_deg``, 150); at 50
-  the kneecap hangs ~6 cm above the floor.
+  the kneecap hangs ~6 cm above the floor;
+* ``forward_head`` (standing): shoulder centre -> ear 0, 10, 30, 35 deg from vertical: pass to
+  10, fail from 30 (limit ``max_neck_tilt_deg``, 20);
+* ``plumb_line`` (standing): hip 0, 0.02, 0.1, 0.15 leg lengths ahead of the ankle with the
+  shoulders over the ankle (a sway back): pass to 0.02, fail from 0.1 (limit
+  ``max_plumb_offset_ratio``).
 
 The standing lunge steps as far as the real ones of ``../shared/data``
 (`STANDING_HIP_EXTENSION_DEG`).  The first run used the preset's shallower lunge (rear thigh
 35 deg behind the trunk line, rear knee bent up to 60 deg); what it showed is in
-``docs/oblique.md`` ("Lunges on rendered bodies"): a short step with the front knee far ahead
-(feet 0.4-0.5 leg lengths apart) is not recognised, and a rear knee 5 cm above the floor is
-taken for a kneeling lunge.
+``docs/oblique.md`` ("Verdicts on rendered bodies and cameras"): a short step with the front
+knee far ahead (feet 0.4-0.5 leg lengths apart) is not recognised, and a rear knee 5 cm above
+the floor is taken for a kneeling lunge.
 
-``unknown`` counts as wrong, as in ``accuracy.py``.  Printed: per check the balanced accuracy
-and the share judged, overall and per yaw, camera height and body; the recognised exercise;
-``--verbose`` lists every wrong verdict.  The model's answers are cached per render
-(``--cache``).
+``unknown`` counts as wrong, as in ``accuracy.py``.  Printed: per exercise the share
+recognised; per check the balanced accuracy and the share judged, overall and per yaw, camera
+height, body and exercise; ``--verbose`` lists every wrong verdict.  The model's answers are
+cached per render (``--cache``).
 """
 
 from __future__ import annotations
@@ -73,16 +79,26 @@ def _within(passes: float, fails: float) -> Truth:
     return lambda v: "pass" if abs(v) <= passes else "fail" if abs(v) >= fails else None
 
 
-FACTORS: dict[str, tuple[str, tuple[float, ...], Truth]] = {
+LUNGE_CHECKS: dict[str, tuple[str, tuple[float, ...], Truth]] = {
     "trunk_upright": ("trunk_deg", (-30.0, -25.0, 0.0, 5.0, 25.0, 35.0), _within(5.0, 25.0)),
     "front_knee_over_ankle": ("front_shin_deg", (-20.0, 0.0, 5.0, 20.0, 30.0), _within(5.0, 20.0)),
-    "rear_leg_straight": ("rear_knee_flex_deg", (0.0, 10.0, 45.0, 50.0), _within(10.0, 45.0)),
+}
+# (exercise, check) -> (the factor it reads, its values, the truth of a value)
+FACTORS: dict[tuple[str, str], tuple[str, tuple[float, ...], Truth]] = {
+    **{("kneeling_lunge", check): factor for check, factor in LUNGE_CHECKS.items()},
+    **{("standing_lunge", check): factor for check, factor in LUNGE_CHECKS.items()},
+    ("standing_lunge", "rear_leg_straight"): (
+        "rear_knee_flex_deg",
+        (0.0, 10.0, 45.0, 50.0),
+        _within(10.0, 45.0),
+    ),
+    ("standing_posture", "forward_head"): ("neck_deg", (0.0, 10.0, 30.0, 35.0), _within(10.0, 30.0)),
+    ("standing_posture", "plumb_line"): ("sway", (0.0, 0.02, 0.1, 0.15), _within(0.02, 0.1)),
 }
 # The standing lunge's rear thigh behind the trunk line: feet 1.1 leg lengths apart, as deep as
 # the real standing lunges of ../shared/data (0.9-1.5).  The preset's own 35 deg is shallower
 # (0.87); a short step with the knee far ahead is then a stance of 0.4-0.5 (see the docstring).
 STANDING_HIP_EXTENSION_DEG = 45.0
-EXERCISES = ("kneeling_lunge", "standing_lunge")
 
 
 @dataclass(frozen=True)
@@ -100,7 +116,7 @@ class Render:
 
     @property
     def truth(self) -> str | None:
-        return FACTORS[self.check][2](self.value)
+        return FACTORS[(self.exercise, self.check)][2](self.value)
 
     @property
     def setup(self) -> str:
@@ -113,14 +129,11 @@ def renders() -> list[Render]:
     for index, (yaw, height, scale) in enumerate(setups):
         facing = "right" if index % 2 == 0 else "left"
         count = 0
-        for exercise in EXERCISES:
-            for check, (_, values, _) in FACTORS.items():
-                if check == "rear_leg_straight" and exercise != "standing_lunge":
-                    continue
-                for value in values:
-                    front = "left" if (index + count) % 2 == 0 else "right"
-                    count += 1
-                    out.append(Render(exercise, check, value, front, yaw, height, scale, facing))
+        for (exercise, check), (_, values, _) in FACTORS.items():
+            for value in values:
+                front = "left" if (index + count) % 2 == 0 else "right"
+                count += 1
+                out.append(Render(exercise, check, value, front, yaw, height, scale, facing))
     return out
 
 
@@ -130,10 +143,13 @@ def body_shape(scale: float) -> sb.BodyShape:
 
 
 def angles(item: Render) -> sb.BodyAngles:
-    """The lunge with the one factor moved.  A leaning trunk keeps the thighs where they are in
-    the world (the hip extension, measured from the trunk line, changes with it), as a person
-    leans the trunk without moving the legs."""
-    factor = FACTORS[item.check][0]
+    """The pose with the one factor moved.  A lunge's leaning trunk keeps the thighs where they
+    are in the world (the hip extension, measured from the trunk line, changes with it), as a
+    person leans the trunk without moving the legs."""
+    factor = FACTORS[(item.exercise, item.check)][0]
+    shape = body_shape(item.body_scale)
+    if item.exercise == "standing_posture":
+        return sb.standing(shape=shape, **{factor: item.value})  # type: ignore[arg-type]
     make = sb.kneeling_lunge if item.exercise == "kneeling_lunge" else sb.standing_lunge
     upright = (
         STANDING_HIP_EXTENSION_DEG
@@ -143,7 +159,7 @@ def angles(item: Render) -> sb.BodyAngles:
     kwargs: dict[str, float] = {factor: item.value, "hip_extension_deg": upright}
     if factor == "trunk_deg":
         kwargs["hip_extension_deg"] = upright - item.value
-    return make(item.front, shape=body_shape(item.body_scale), **kwargs)  # type: ignore[operator, arg-type]
+    return make(item.front, shape=shape, **kwargs)  # type: ignore[operator, arg-type]
 
 
 def _image(item: Render) -> np.ndarray:
@@ -196,10 +212,12 @@ def report(judged: list[Judged], verbose: bool) -> None:
         "body": lambda r: r.body_scale,
         "exercise": lambda r: r.exercise,
     }
-    recognised = sum(j.exercise == j.render.exercise for j in judged)
-    print(
-        f"lunges rendered: {len(judged)}, recognised as the lunge they are: {recognised} ({recognised / len(judged):.1%})"
-    )
+    for exercise in dict.fromkeys(j.render.exercise for j in judged):
+        made = [j for j in judged if j.render.exercise == exercise]
+        recognised = sum(j.exercise == exercise for j in made)
+        print(
+            f"{exercise:17} rendered {len(made):4}, recognised as such {recognised:4} ({recognised / len(made):.1%})"
+        )
     wrong_exercise: dict[tuple[str, str | None], int] = defaultdict(int)
     for j in judged:
         if j.exercise != j.render.exercise:
@@ -207,14 +225,14 @@ def report(judged: list[Judged], verbose: bool) -> None:
     for (made, got), count in sorted(wrong_exercise.items(), key=str):
         print(f"  {made} taken for {got}: {count}")
     print("\nbalanced accuracy of the verdicts (unknown = wrong), judged / with a truth")
-    for check in FACTORS:
+    for check in dict.fromkeys(check for _, check in FACTORS):
         rows = [j for j in judged if j.render.check == check]
         print(f"\n{check:28} all {_cell(rows)}")
         for name, key in groups.items():
             for value in sorted({key(j.render) for j in rows}, key=str):
                 print(f"  {name:14} {value!s:15} {_cell(j for j in rows if key(j.render) == value)}")
         print(f"  {'by value':14}")
-        for value in FACTORS[check][1]:
+        for value in sorted({j.render.value for j in rows}):
             subset = [j for j in rows if j.render.value == value]
             verdicts: dict[str, int] = defaultdict(int)
             for j in subset:
