@@ -103,7 +103,7 @@ STANDING_HIP_EXTENSION_DEG = 45.0
 
 @dataclass(frozen=True)
 class Render:
-    """One rendered lunge with one factor moved, and how it is seen."""
+    """One rendered pose with one factor moved, and how it is seen."""
 
     exercise: str
     check: str
@@ -174,9 +174,9 @@ def _image(item: Render) -> np.ndarray:
 def detect(items: list[Render], settings: Settings, model: str, cache: Path) -> dict[Render, Pose | None]:
     """What ``posecheck photo`` finds in each render (cached per posture, view and code version)."""
     jobs = [
-        (item, f"lunge|{item}|{angles(item)!r}|{model}".encode(), partial(_image, item)) for item in items
+        (item, f"verdict|{item}|{angles(item)!r}|{model}".encode(), partial(_image, item)) for item in items
     ]
-    return cached_detections(jobs, settings, model=model, cache=cache, prefix="lunge-")
+    return cached_detections(jobs, settings, model=model, cache=cache, prefix="verdict-")
 
 
 @dataclass(frozen=True)
