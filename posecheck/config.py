@@ -316,7 +316,8 @@ class Settings:
         0.0,
         90.0,
         "forward_head: shoulder centre -> ear centre angle from vertical (PRODUCT.md; the centres, so a "
-        "slightly turned trunk does not move it; in the view undone of the camera's yaw). Kept, not fitted: on the 13 labelled side views judged "
+        "slightly turned trunk does not move it; in the view undone of the camera's yaw). Kept, not fitted: "
+        "on the 13 labelled side views judged "
         "(4 forward heads) 20 scores 87.5% balanced accuracy (76.2% on 10 with the near shoulder and ear); "
         "benchmarks/calibrate.py fits 22 with 87.5% plain but 76.4% leave-one-source-out",
     )
