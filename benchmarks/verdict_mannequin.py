@@ -26,7 +26,9 @@ by eye:
   10, fail from 30 (limit ``max_neck_tilt_deg``, 20);
 * ``plumb_line`` (standing): hip 0, 0.02, 0.1, 0.15 leg lengths ahead of the ankle with the
   shoulders over the ankle (a sway back): pass to 0.02, fail from 0.1 (limit
-  ``max_plumb_offset_ratio``).
+  ``max_plumb_offset_ratio``);
+* ``hip_extension`` (kneeling lunge; no photo labels it): rear thigh 0, 2, 18, 25 deg behind the
+  trunk line: fail to 2, pass from 18 (limit ``min_hip_extension_deg``, 10, 8 deg either way).
 
 The standing lunge steps as far as the real ones of ``../shared/data``
 (`STANDING_HIP_EXTENSION_DEG`).  The first run used the preset's shallower lunge (rear thigh
@@ -79,6 +81,10 @@ def _within(passes: float, fails: float) -> Truth:
     return lambda v: "pass" if abs(v) <= passes else "fail" if abs(v) >= fails else None
 
 
+def _at_least(passes: float, fails: float) -> Truth:
+    return lambda v: "pass" if v >= passes else "fail" if v <= fails else None
+
+
 LUNGE_CHECKS: dict[str, tuple[str, tuple[float, ...], Truth]] = {
     "trunk_upright": ("trunk_deg", (-30.0, -25.0, 0.0, 5.0, 25.0, 35.0), _within(5.0, 25.0)),
     "front_knee_over_ankle": ("front_shin_deg", (-20.0, 0.0, 5.0, 20.0, 30.0), _within(5.0, 20.0)),
@@ -94,6 +100,9 @@ FACTORS: dict[tuple[str, str], tuple[str, tuple[float, ...], Truth]] = {
     ),
     ("standing_posture", "forward_head"): ("neck_deg", (0.0, 10.0, 30.0, 35.0), _within(10.0, 30.0)),
     ("standing_posture", "plumb_line"): ("sway", (0.0, 0.02, 0.1, 0.15), _within(0.02, 0.1)),
+    # No photo label; the limit 8 deg either way.  A standing lunge with the rear thigh under
+    # the hip is no lunge (its front foot cannot reach the floor), so kneeling only.
+    ("kneeling_lunge", "hip_extension"): ("hip_extension_deg", (0.0, 2.0, 18.0, 25.0), _at_least(18.0, 2.0)),
 }
 # The standing lunge's rear thigh behind the trunk line: feet 1.1 leg lengths apart, as deep as
 # the real standing lunges of ../shared/data (0.9-1.5).  The preset's own 35 deg is shallower
@@ -156,7 +165,7 @@ def angles(item: Render) -> sb.BodyAngles:
         if make is sb.standing_lunge
         else inspect.signature(make).parameters["hip_extension_deg"].default
     )
-    kwargs: dict[str, float] = {factor: item.value, "hip_extension_deg": upright}
+    kwargs: dict[str, float] = {"hip_extension_deg": upright, factor: item.value}
     if factor == "trunk_deg":
         kwargs["hip_extension_deg"] = upright - item.value
     return make(item.front, shape=shape, **kwargs)  # type: ignore[operator, arg-type]

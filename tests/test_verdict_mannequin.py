@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.verdict_mannequin import FACTORS, Render, angles, body_shape, renders
 from posecheck import metrics as m
 from posecheck.config import Settings
-from posecheck.exercises._lunge import front_shin_tilt, rear_knee_angle, trunk_tilt
+from posecheck.exercises._lunge import front_shin_tilt, hip_extension, rear_knee_angle, trunk_tilt
 from posecheck.exercises.standing_posture import neck_tilt, plumb_offset
 from posecheck.landmarks import Landmark
 from posecheck.synth.body import make_pose, skeleton
@@ -27,6 +27,7 @@ MEASURES = {
     "front_knee_over_ankle": front_shin_tilt,
     "forward_head": neck_tilt,
     "plumb_line": plumb_offset,
+    "hip_extension": hip_extension,
 }
 
 
@@ -66,6 +67,8 @@ def test_the_truth_leaves_the_margin_around_each_limit_unlabelled() -> None:
     assert (rear(10.0), rear(30.0), rear(45.0)) == ("pass", None, "fail")
     assert (head(10.0), head(20.0), head(30.0)) == ("pass", None, "fail")
     assert (plumb(0.02), plumb(0.06), plumb(0.1)) == ("pass", None, "fail")
+    hip = truth("hip_extension", "kneeling_lunge")
+    assert (hip(2.0), hip(10.0), hip(18.0)) == ("fail", None, "pass")
 
 
 def test_the_grid_has_both_sides_of_every_check_on_every_setup() -> None:
