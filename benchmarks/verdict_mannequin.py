@@ -28,7 +28,9 @@ by eye:
   shoulders over the ankle (a sway back): pass to 0.02, fail from 0.1 (limit
   ``max_plumb_offset_ratio``);
 * ``hip_extension`` (kneeling lunge; no photo labels it): rear thigh 0, 2, 18, 25 deg behind the
-  trunk line: fail to 2, pass from 18 (limit ``min_hip_extension_deg``, 10, 8 deg either way).
+  trunk line: fail to 2, pass from 18 (limit ``min_hip_extension_deg``, 10, 8 deg either way);
+* ``knee_hyperextension`` (standing; no photo labels it): knees 0, 2, 10, 15 deg past straight:
+  pass to 2, fail from 10 (limit ``max_knee_hyperextension_deg``, 5).
 
 The standing lunge steps as far as the real ones of ``../shared/data``
 (`STANDING_HIP_EXTENSION_DEG`).  The first run used the preset's shallower lunge (rear thigh
@@ -103,6 +105,11 @@ FACTORS: dict[tuple[str, str], tuple[str, tuple[float, ...], Truth]] = {
     # No photo label; the limit 8 deg either way.  A standing lunge with the rear thigh under
     # the hip is no lunge (its front foot cannot reach the floor), so kneeling only.
     ("kneeling_lunge", "hip_extension"): ("hip_extension_deg", (0.0, 2.0, 18.0, 25.0), _at_least(18.0, 2.0)),
+    ("standing_posture", "knee_hyperextension"): (
+        "knee_hyperextension_deg",
+        (0.0, 2.0, 10.0, 15.0),
+        _within(2.0, 10.0),
+    ),
 }
 # The standing lunge's rear thigh behind the trunk line: feet 1.1 leg lengths apart, as deep as
 # the real standing lunges of ../shared/data (0.9-1.5).  The preset's own 35 deg is shallower

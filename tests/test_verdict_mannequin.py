@@ -17,7 +17,7 @@ from benchmarks.verdict_mannequin import FACTORS, Render, angles, body_shape, re
 from posecheck import metrics as m
 from posecheck.config import Settings
 from posecheck.exercises._lunge import front_shin_tilt, hip_extension, rear_knee_angle, trunk_tilt
-from posecheck.exercises.standing_posture import neck_tilt, plumb_offset
+from posecheck.exercises.standing_posture import knee_hyperextension, neck_tilt, plumb_offset
 from posecheck.landmarks import Landmark
 from posecheck.synth.body import make_pose, skeleton
 
@@ -28,6 +28,7 @@ MEASURES = {
     "forward_head": neck_tilt,
     "plumb_line": plumb_offset,
     "hip_extension": hip_extension,
+    "knee_hyperextension": knee_hyperextension,
 }
 
 
@@ -69,6 +70,8 @@ def test_the_truth_leaves_the_margin_around_each_limit_unlabelled() -> None:
     assert (plumb(0.02), plumb(0.06), plumb(0.1)) == ("pass", None, "fail")
     hip = truth("hip_extension", "kneeling_lunge")
     assert (hip(2.0), hip(10.0), hip(18.0)) == ("fail", None, "pass")
+    knee = truth("knee_hyperextension", "standing_posture")
+    assert (knee(2.0), knee(5.0), knee(10.0)) == ("pass", None, "fail")
 
 
 def test_the_grid_has_both_sides_of_every_check_on_every_setup() -> None:
