@@ -531,6 +531,11 @@ def _leg(alpha_trunk: float, a_thigh: float, a_shin: float, a_foot: float) -> Le
     )
 
 
+def _trailing_deg(drop_m: float, length_m: float) -> float:
+    """Sagittal angle of a segment of ``length_m`` running backwards (-X) and down by ``drop_m``."""
+    return 180.0 + math.degrees(math.asin(max(-1.0, min(1.0, drop_m / length_m))))
+
+
 def _arm(alpha_trunk: float, a_upper: float, a_fore: float, a_hand: float) -> ArmAngles:
     return ArmAngles(
         shoulder_flex_deg=_wrap(a_upper - alpha_trunk + 180.0),
@@ -759,18 +764,12 @@ def prone_press_up(
     pitch = 90.0 - chest_deg
     alpha_trunk = chest_deg
     hip_z = shape.hip_clearance + pelvis_lift_m
-    # legs: straight from the hip back to the ankle on the floor
-    drop = hip_z - shape.ankle_clearance
-    leg_len = shape.thigh + shape.shin
-    a_leg = 180.0 + math.degrees(math.asin(max(-1.0, min(1.0, drop / leg_len))))
-    leg = _leg(alpha_trunk, a_leg, a_leg, 180.0)
-    if knees_down:
-        thigh_drop = (hip_z - shape.knee_clearance) / shape.thigh
-        shin_drop = (shape.knee_clearance - shape.ankle_clearance) / shape.shin
-        a_thigh, a_shin = (
-            180.0 + math.degrees(math.asin(max(-1.0, min(1.0, d)))) for d in (thigh_drop, shin_drop)
-        )
-        leg = _leg(alpha_trunk, a_thigh, a_shin, 180.0)
+    if knees_down:  # thighs from the hip down to the knees on the floor, shins flat behind
+        a_thigh = _trailing_deg(hip_z - shape.knee_clearance, shape.thigh)
+        a_shin = _trailing_deg(shape.knee_clearance - shape.ankle_clearance, shape.shin)
+    else:  # legs straight from the hip back to the ankle on the floor
+        a_thigh = a_shin = _trailing_deg(hip_z - shape.ankle_clearance, shape.thigh + shape.shin)
+    leg = _leg(alpha_trunk, a_thigh, a_shin, 180.0)
     # arms: wrist on the floor, hands_forward upper-arm lengths ahead of the shoulder
     shoulder = np.array([0.0, 0.0, hip_z]) + shape.trunk * _sag(alpha_trunk)
     wrist = np.array([shoulder[0] + hands_forward * shape.upper_arm, 0.0, shape.wrist_clearance])
