@@ -37,6 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.labelled import code_version, render_code_version  # noqa: E402
 from posecheck import metrics  # noqa: E402
 from posecheck.config import DEFAULT_SETTINGS  # noqa: E402
 from posecheck.exercises import EXERCISES  # noqa: E402
@@ -45,6 +46,7 @@ from posecheck.metrics import measuring_points  # noqa: E402
 from posecheck.sagittal import side_view  # noqa: E402
 from posecheck.synth import body as sb  # noqa: E402
 from posecheck.synth.accuracy import facing_sign, measure_angles  # noqa: E402
+from posecheck.synth.body import Facing  # noqa: E402
 from posecheck.synth.render import render_sample  # noqa: E402
 
 L = Landmark
@@ -83,7 +85,7 @@ JUDGED_GROUPS = {
 class Scene:
     name: str
     angles: sb.BodyAngles
-    facing: str
+    facing: Facing
     exercise: str
 
 
@@ -121,10 +123,12 @@ def scenes() -> list[Scene]:
 
 
 def cache_version() -> str:
-    """What the cached model answers depend on besides the keys: the scenes, body shape and look."""
+    """What the cached model answers depend on besides the keys: the scenes, body shape and look,
+    the renderer's code and the code that finds the landmarks."""
     from posecheck.synth.render import Style
 
     text = repr([(s.name, s.angles, s.facing) for s in scenes()]) + repr(SHAPE) + repr(Style())
+    text += render_code_version() + code_version()
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
@@ -136,7 +140,7 @@ def judged_values(scene: Scene, pose: Pose) -> dict[str, tuple[str, float]]:
     """
     body = metrics.Body(pose, DEFAULT_SETTINGS)
     o = metrics.orientation(body, DEFAULT_SETTINGS)
-    out = {}
+    out: dict[str, tuple[str, float]] = {}
     for rule in EXERCISES[scene.exercise].checks:
         if rule.id in JUDGED_GROUPS:
             result = rule.evaluate(body, o)
@@ -157,8 +161,8 @@ def leg_error(measured: dict[str, float], truth: dict[str, float]) -> float:
     return float(np.nansum([abs(measured[n] - truth[n]) for n in names]))
 
 
-def width_ratio(pose: object, a: Landmark, b: Landmark) -> float:
-    xy = pose.xy  # type: ignore[attr-defined]
+def width_ratio(pose: Pose, a: Landmark, b: Landmark) -> float:
+    xy = pose.xy
     hip_mid = (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
     sh_mid = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2
     trunk = float(np.linalg.norm(sh_mid - hip_mid))
@@ -198,7 +202,7 @@ def detect_all(args: argparse.Namespace) -> dict[tuple[str, float, float], Pose 
                 image, _ = render_sample(
                     scene.angles,
                     sb.Camera(yaw_deg=yaw, height_m=height),
-                    facing=scene.facing,  # type: ignore[arg-type]
+                    facing=scene.facing,
                     shape=SHAPE,
                     supersample=args.supersample,
                 )
@@ -256,11 +260,11 @@ def print_judged(poses: dict[tuple[str, float, float], Pose | None], args: argpa
     measures it, against the same check on the exact side view of the same body."""
     by_name = {scene.name: scene for scene in scenes()}
     truths = {
-        scene.name: judged_values(scene, sb.make_pose(scene.angles, facing=scene.facing, shape=SHAPE))  # type: ignore[arg-type]
+        scene.name: judged_values(scene, sb.make_pose(scene.angles, facing=scene.facing, shape=SHAPE))
         for scene in scenes()
     }
     groups = list(dict.fromkeys(JUDGED_GROUPS.values()))
-    errors = {yaw: {g: [] for g in groups} for yaw in args.yaws}
+    errors: dict[float, dict[str, list[float]]] = {yaw: {g: [] for g in groups} for yaw in args.yaws}
     judged = {yaw: [0, 0] for yaw in args.yaws}  # judged, asked
     agree = {yaw: [0, 0] for yaw in args.yaws}  # same pass/fail as the truth, judged
     for (name, yaw, height), pose in poses.items():
@@ -313,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     truths = {
         scene.name: measure_angles(
             sb.make_pose(scene.angles, facing=scene.facing, shape=SHAPE), facing_sign(scene.facing)
-        )  # type: ignore[arg-type]
+        )
         for scene in scenes()
     }
     facings = {scene.name: facing_sign(scene.facing) for scene in scenes()}

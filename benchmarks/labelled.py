@@ -133,6 +133,16 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def render_code_version() -> str:
+    """A digest of the renderer's code (`posecheck/synth`): the mannequin benchmarks add it to
+    each render's cache key, so that a render drawn differently (a body shape's default, the
+    kinematics, the look) is run through the model again instead of answered from the cache."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "posecheck" / "synth").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def save_pose(path: Path, pose: Pose | None) -> None:
     arrays: dict[str, np.ndarray] = {"found": np.array(pose is not None)}
     if pose is not None:

@@ -31,6 +31,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +45,9 @@ from posecheck.landmarks import BodyPart, Pose, sided
 from posecheck.pipeline import FrameAnalyzer
 from posecheck.results import VIEW_CUES, Assessment
 from posecheck.video import Frame
+
+if TYPE_CHECKING:
+    from posecheck.estimator import PoseEstimator
 
 EXPECTED_EXERCISE = {
     "A": "kneeling_lunge",
@@ -64,14 +68,28 @@ class CachedEstimator:
         self.poses: list[Pose | None] = []
         self.times: list[float] = []
         self._masks: list[np.ndarray] = []
-        self._estimator = None
+        self._estimator: PoseEstimator | None = None
         self._index = 0
         if path is not None and path.exists():
             self.poses, self.times, self._masks = load_poses(path)
         else:
             from posecheck.estimator import PoseEstimator
 
-            self._estimator = PoseEstimator(model, mode=mode)  # type: ignore[arg-type, assignment]
+            self._estimator = PoseEstimator(model, mode=mode)  # type: ignore[arg-type]
+
+    @property
+    def model_name(self) -> str:
+        return self.model
+
+    # The seams `FrameAnalyzer` may call one by one: the whole detection happens in `infer`.
+    def prepare(self, image_bgr: np.ndarray) -> np.ndarray:
+        return image_bgr
+
+    def infer(self, prepared: np.ndarray, timestamp_s: float) -> Pose | None:
+        return self.detect(prepared, timestamp_s)
+
+    def to_pose(self, inference: Any) -> Pose | None:
+        return inference  # type: ignore[no-any-return]
 
     def detect(self, image_bgr: np.ndarray, timestamp_s: float = 0.0) -> Pose | None:
         if self._estimator is None:  # the silhouette is unpacked per frame: a clip's would not fit in memory
@@ -81,7 +99,7 @@ class CachedEstimator:
                 return pose
             width, height = pose.image_size
             return replace(pose, mask=np.unpackbits(bits)[: width * height].reshape(height, width))
-        pose = self._estimator.detect(image_bgr, timestamp_s)  # type: ignore[unreachable]
+        pose = self._estimator.detect(image_bgr, timestamp_s)
         self.keep(pose, timestamp_s)
         return pose
 
@@ -91,7 +109,7 @@ class CachedEstimator:
 
     def close(self) -> None:
         if self._estimator is not None:
-            self._estimator.close()  # type: ignore[unreachable]
+            self._estimator.close()
             if self.path is not None:
                 save_poses(self.path, self.poses, self.times)
 
@@ -257,7 +275,7 @@ def run_clip(path: Path, args: argparse.Namespace, settings: Settings, expected:
             if replaying:
                 if index >= len(estimator.poses):
                     break
-                image = np.zeros((1, 1, 3), np.uint8)
+                image: np.ndarray = np.zeros((1, 1, 3), np.uint8)
             else:
                 ok, image = capture.read()  # type: ignore[union-attr]
                 if not ok:

@@ -32,6 +32,7 @@ import sys
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,6 +46,7 @@ from benchmarks.labelled import (
     judge,
     load_rows,
     plateau_centre,
+    render_code_version,
     score,
 )
 from posecheck import metrics as m
@@ -92,7 +94,7 @@ class Render:
 def scaled_shape(scale: float) -> sb.BodyShape:
     """`DEFAULT_SHAPE` with every length and radius times ``scale``."""
     base = sb.DEFAULT_SHAPE
-    values = {}
+    values: dict[str, Any] = {}
     for name, value in vars(base).items():
         values[name] = tuple(v * scale for v in value) if isinstance(value, tuple) else value * scale
     return replace(base, **values)
@@ -137,8 +139,9 @@ def _image(item: Render) -> np.ndarray:
 
 
 def detect(items: list[Render], settings: Settings, model: str, cache: Path) -> dict[Render, Pose | None]:
-    """What ``posecheck photo`` finds in each render (cached per render and code version)."""
-    jobs = [(item, f"{item}|{model}".encode(), partial(_image, item)) for item in items]
+    """What ``posecheck photo`` finds in each render (cached per render, renderer and code version)."""
+    renderer = render_code_version()
+    jobs = [(item, f"{item}|{model}|{renderer}".encode(), partial(_image, item)) for item in items]
     return cached_detections(jobs, settings, model=model, cache=cache, prefix="mannequin-")
 
 

@@ -125,7 +125,7 @@ def prepare_clip(
     src_fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
     out_size = size or (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
     out = tmp / f"clip_{out_size[0]}x{out_size[1]}.mp4"
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps or src_fps, out_size)
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps or src_fps, out_size)
     written = 0
     try:
         while frames is None or written < frames:
@@ -424,7 +424,7 @@ def summarise(mode: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
         if r.get("latency_ms"):
             r["lat_med"] = statistics.median(r["latency_ms"])
             r["lat_p95"] = percentile(r["latency_ms"], 0.95)
-    row = {
+    row: dict[str, Any] = {
         k: median_of(runs, k)
         for k in ("fps", "frames", "wall_s", "rss_mb", "load", "lat_med", "lat_p95", "dropped")
     }

@@ -62,7 +62,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.angle_error import SHAPE
-from benchmarks.labelled import DEFAULT_CACHE, balanced_accuracy, cached_detections
+from benchmarks.labelled import DEFAULT_CACHE, balanced_accuracy, cached_detections, render_code_version
 from benchmarks.pelvis_mannequin import scaled_shape
 from posecheck.assess import assess
 from posecheck.config import Settings, load_settings
@@ -188,9 +188,11 @@ def _image(item: Render) -> np.ndarray:
 
 
 def detect(items: list[Render], settings: Settings, model: str, cache: Path) -> dict[Render, Pose | None]:
-    """What ``posecheck photo`` finds in each render (cached per posture, view and code version)."""
+    """What ``posecheck photo`` finds in each render (cached per posture, view, renderer and code version)."""
+    renderer = render_code_version()
     jobs = [
-        (item, f"verdict|{item}|{angles(item)!r}|{model}".encode(), partial(_image, item)) for item in items
+        (item, f"verdict|{item}|{angles(item)!r}|{model}|{renderer}".encode(), partial(_image, item))
+        for item in items
     ]
     return cached_detections(jobs, settings, model=model, cache=cache, prefix="verdict-")
 
@@ -238,8 +240,8 @@ def report(judged: list[Judged], verbose: bool) -> None:
     for j in judged:
         if j.exercise != j.render.exercise:
             wrong_exercise[(j.render.exercise, j.exercise)] += 1
-    for (made, got), count in sorted(wrong_exercise.items(), key=str):
-        print(f"  {made} taken for {got}: {count}")
+    for (rendered, got), count in sorted(wrong_exercise.items(), key=str):
+        print(f"  {rendered} taken for {got}: {count}")
     print("\nbalanced accuracy of the verdicts (unknown = wrong), judged / with a truth")
     for check in dict.fromkeys(check for _, check in FACTORS):
         rows = [j for j in judged if j.render.check == check]

@@ -1,5 +1,6 @@
-"""The tree stays lint-clean, formatted, and the whole package type-checks (ruff and mypy settings in
-pyproject.toml: mypy runs over ``posecheck``).  Skipped where the dev tools are not installed."""
+"""The tree stays lint-clean, formatted, and type-checks (ruff and mypy settings in pyproject.toml:
+mypy runs over ``posecheck``, ``benchmarks`` and ``tools``).  Skipped where the dev tools are not
+installed."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from posecheck.config import DEFAULT_SETTINGS, Settings  # noqa: E402
-from posecheck.landmarks import Landmark, sided  # noqa: E402
+from posecheck.landmarks import SIDES, Landmark, Side, sided  # noqa: E402
 from posecheck.synth import body as sb  # noqa: E402
 from posecheck.synth.accuracy import facing_sign, measure_angles  # noqa: E402
 from posecheck.synth.render import render_image  # noqa: E402
@@ -62,7 +63,7 @@ class Case:
     note: str = ""
 
 
-PRESETS = {
+PRESETS: dict[str, Callable[..., sb.BodyAngles]] = {
     "kneeling_lunge": sb.kneeling_lunge,
     "standing_lunge": sb.standing_lunge,
     "prone_press_up": sb.prone_press_up,
@@ -142,7 +143,7 @@ OTHER_CASES = (
 # --------------------------------------------------------------------------- truth
 
 
-def true_measures(angles: sb.BodyAngles, front: str | None) -> dict[str, float]:
+def true_measures(angles: sb.BodyAngles, front: Side | None) -> dict[str, float]:
     """What the checks measure, computed from the 3D body (metres, degrees, ratios)."""
     p = sb.forward_kinematics(angles, SHAPE)
     hip_mid = (p[L.LEFT_HIP] + p[L.RIGHT_HIP]) / 2
@@ -153,14 +154,14 @@ def true_measures(angles: sb.BodyAngles, front: str | None) -> dict[str, float]:
         d = top - bottom
         return math.degrees(math.atan2(d[0], d[2]))
 
-    def knee_angle(side: str) -> float:
-        hip, knee, ankle = (p[sided(side, part)] for part in ("hip", "knee", "ankle"))  # type: ignore[arg-type]
+    def knee_angle(side: Side) -> float:
+        hip, knee, ankle = (p[sided(side, part)] for part in ("hip", "knee", "ankle"))
         u, v = hip - knee, ankle - knee
         return math.degrees(math.atan2(np.linalg.norm(np.cross(u, v)), float(u @ v)))
 
-    def behind_trunk(side: str) -> float:
+    def behind_trunk(side: Side) -> float:
         down = hip_mid - sh_mid
-        thigh = p[sided(side, "knee")] - p[sided(side, "hip")]  # type: ignore[arg-type]
+        thigh = p[sided(side, "knee")] - p[sided(side, "hip")]
         diff = math.degrees(math.atan2(thigh[2], thigh[0]) - math.atan2(down[2], down[0]))
         return -((diff + 180) % 360 - 180)
 
@@ -185,12 +186,12 @@ def true_measures(angles: sb.BodyAngles, front: str | None) -> dict[str, float]:
         ),
     }
     if front is not None:
-        rear = "right" if front == "left" else "left"
+        rear: Side = "right" if front == "left" else "left"
         out.update(
-            front_shin_deg=tilt(p[sided(front, "ankle")], p[sided(front, "knee")]),  # type: ignore[arg-type]
+            front_shin_deg=tilt(p[sided(front, "ankle")], p[sided(front, "knee")]),
             hip_extension_deg=behind_trunk(rear),
             rear_knee_angle_deg=knee_angle(rear),
-            rear_knee_height_shin=float(p[sided(rear, "knee"), 2] / SHAPE.shin),  # type: ignore[arg-type]
+            rear_knee_height_shin=float(p[sided(rear, "knee"), 2] / SHAPE.shin),
         )
     return {k: round(float(v), 3) for k, v in out.items()}
 
@@ -233,7 +234,7 @@ def truth_record(
     camera: sb.Camera,
     exercise: str,
     *,
-    front: str | None,
+    front: Side | None,
     facing: str,
     lift: float,
 ) -> dict[str, Any]:
@@ -282,11 +283,11 @@ def _save_jpeg(image_rgb: np.ndarray, path: Path) -> None:
     Image.fromarray(image_rgb).save(path, quality=JPEG_QUALITY, optimize=True)
 
 
-def still_variants() -> list[tuple[Case, str | None, str]]:
+def still_variants() -> list[tuple[Case, Side | None, str]]:
     """(case, front side, facing) of every still."""
-    variants: list[tuple[Case, str | None, str]] = []
+    variants: list[tuple[Case, Side | None, str]] = []
     for case in LUNGE_CASES:
-        for front in ("left", "right"):
+        for front in SIDES:
             for facing in ("right", "left"):
                 variants.append((case, front, facing))
     for case in OTHER_CASES:
@@ -295,7 +296,7 @@ def still_variants() -> list[tuple[Case, str | None, str]]:
     return variants
 
 
-def make_still(case: Case, front: str | None, facing: str, out: Path) -> Path:
+def make_still(case: Case, front: Side | None, facing: str, out: Path) -> Path:
     params = dict(case.params)
     if front is not None:
         params["front"] = front
@@ -409,7 +410,7 @@ def press_up_clip() -> list[tuple[sb.BodyAngles, str, float]]:
 
 
 def make_clip(
-    name: str, frames: list[tuple[sb.BodyAngles, str, float]], front: str | None, out: Path
+    name: str, frames: list[tuple[sb.BodyAngles, str, float]], front: Side | None, out: Path
 ) -> Path:
     import cv2  # adapter-only dependency, for the mp4 writer
 
@@ -418,7 +419,7 @@ def make_clip(
     centre = (all_points.min(axis=0) + all_points.max(axis=0)) / 2
     camera = sb.Camera(target=tuple(float(v) for v in centre))  # type: ignore[arg-type]
     w, h = camera.image_size
-    writer = cv2.VideoWriter(str(out / f"{name}.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), FPS, (w, h))
+    writer = cv2.VideoWriter(str(out / f"{name}.mp4"), cv2.VideoWriter.fourcc(*"mp4v"), FPS, (w, h))
     if not writer.isOpened():
         raise RuntimeError(f"cannot open an mp4v writer for {out / name}.mp4")
     records = []
