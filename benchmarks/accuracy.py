@@ -21,6 +21,8 @@ The model output (the final pose after the second look) is cached per photo unde
 ``--mirror`` flips every photo left-right first: the rules must not care which way the person
 faces, so the figures should barely move (a check on how well they carry over to new photos).
 ``--scale F`` resizes every photo by F first (e.g. 0.5): nor should they care about resolution.
+``--roll DEG`` turns every photo DEG degrees counterclockwise first (a camera not held level) and
+``--webcam`` makes it a cheap webcam's picture (640 px, soft, dark, JPEG quality 50): other cameras.
 """
 
 from __future__ import annotations
@@ -84,6 +86,10 @@ def main() -> int:
     parser.add_argument("--no-cv", action="store_true", help="plain figures only")
     parser.add_argument("--mirror", action="store_true", help="flip every photo left-right first")
     parser.add_argument("--scale", type=float, default=1.0, help="resize every photo by this factor first")
+    parser.add_argument("--roll", type=float, default=0.0, help="turn every photo this many degrees first")
+    parser.add_argument(
+        "--webcam", action="store_true", help="make every photo a cheap webcam's picture first"
+    )
     parser.add_argument(
         "--no-world",
         action="store_true",
@@ -96,7 +102,15 @@ def main() -> int:
     rows = load_rows(args.data)
     started = time.perf_counter()
     poses = cached_poses(
-        rows, args.data, settings, model=args.model, cache=args.cache, mirror=args.mirror, scale=args.scale
+        rows,
+        args.data,
+        settings,
+        model=args.model,
+        cache=args.cache,
+        mirror=args.mirror,
+        scale=args.scale,
+        roll=args.roll,
+        webcam=args.webcam,
     )
     if args.no_world:
         poses = {name: pose.replace(world=None) if pose is not None else None for name, pose in poses.items()}

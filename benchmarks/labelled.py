@@ -9,7 +9,7 @@
   compressed ``.npz`` per photo (landmarks, visibility, world landmarks, the segmentation mask
   and any other array field `Pose` gains; a field `Pose` no longer has, such as the ``depth``
   of older caches, is ignored on loading).  The key holds the photo's bytes, the model, the
-  mirror/scale options, the second-look setting, the MediaPipe version and the source of the
+  mirror/scale/roll/webcam options, the second-look setting, the MediaPipe version and the source of the
   modules the landmarks come from, so a change there recomputes.  Re-scoring then takes
   seconds: `judge` is the pure `assess` on the cached poses.
 * `score`, `balanced_accuracy`: the figures; `cross_validate`: leave-one-source-out refitting
@@ -180,12 +180,16 @@ def cached_poses(
     cache: Path = DEFAULT_CACHE,
     mirror: bool = False,
     scale: float = 1.0,
+    roll: float = 0.0,
+    webcam: bool = False,
 ) -> dict[str, Pose | None]:
     """The final pose of `pipeline.analyse_photo` for every row, from the cache where it has it.
 
     The model runs only for photos the cache lacks.  A photo that cannot be read is left out.
     """
-    options = f"{model}|{mirror}|{scale:g}"
+    options = (
+        f"{model}|{mirror}|{scale:g}" + (f"|roll{roll:g}" if roll else "") + ("|webcam" if webcam else "")
+    )
 
     def image(row: Row) -> np.ndarray | None:
         from posecheck.errors import PosecheckError
@@ -196,7 +200,7 @@ def cached_poses(
         except PosecheckError as error:
             log.warning("skip %s: %s", row.file, error)
             return None
-        return _transformed(loaded, mirror, scale) if mirror or scale != 1.0 else loaded
+        return _transformed(loaded, mirror, scale, roll, webcam)
 
     items = [
         (row.file, (data / row.file).read_bytes() + options.encode(), partial(image, row)) for row in rows
@@ -246,7 +250,18 @@ def cached_detections(
     return poses
 
 
-def _transformed(image: np.ndarray, mirror: bool, scale: float) -> np.ndarray:
+# A cheap webcam: long side at most this many pixels, soft focus (Gaussian sigma in pixels),
+# underexposed (gamma), and strong JPEG compression.
+WEBCAM_LONG_SIDE = 640
+WEBCAM_BLUR_SIGMA = 1.0
+WEBCAM_GAMMA = 1.4
+WEBCAM_JPEG_QUALITY = 50
+
+
+def _transformed(image: np.ndarray, mirror: bool, scale: float, roll: float, webcam: bool) -> np.ndarray:
+    """The photo as another camera would give it: mirrored, resized by ``scale``, turned ``roll``
+    degrees counterclockwise about its centre (a camera not held level; edges repeated), and as
+    a cheap webcam's picture."""
     import cv2
 
     from posecheck.turns import turn_image
@@ -255,6 +270,18 @@ def _transformed(image: np.ndarray, mirror: bool, scale: float) -> np.ndarray:
         image = turn_image(image, "mirror")
     if scale != 1.0:
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if roll:
+        height, width = image.shape[:2]
+        turn = cv2.getRotationMatrix2D((width / 2, height / 2), roll, 1.0)
+        image = cv2.warpAffine(image, turn, (width, height), borderMode=cv2.BORDER_REPLICATE)
+    if webcam:
+        factor = WEBCAM_LONG_SIDE / max(image.shape[:2])
+        if factor < 1.0:
+            image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        image = cv2.GaussianBlur(image, (0, 0), WEBCAM_BLUR_SIGMA)
+        image = np.clip(255.0 * (image / 255.0) ** WEBCAM_GAMMA, 0, 255).astype(np.uint8)
+        _, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, WEBCAM_JPEG_QUALITY])
+        image = np.asarray(cv2.imdecode(encoded, cv2.IMREAD_COLOR))
     return image
 
 

@@ -127,8 +127,9 @@ class Settings:
         0.8,
         0.0,
         3.0,
-        "lying if no knee or foot is more than this far below the hips, in thigh lengths "
-        "(standing legs reach ~2 thigh lengths down)",
+        "lying if no knee or foot is more than this far below the hips, in thigh lengths, and standing only "
+        "if one is (standing legs reach ~2 thigh lengths down; lying, a cobra's legs stay near hip height "
+        "however steep the trunk)",
     )
     min_plank_pelvis_height_ratio: float = _setting(
         0.6,

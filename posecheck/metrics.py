@@ -293,6 +293,18 @@ def thigh_length(body: Body) -> float:
     return max(known) if known else NAN
 
 
+def leg_drop(body: Body, o: Orientation) -> float:
+    """How far the lowest seen leg point (knee, ankle, heel, toe) lies below the hips, in thigh
+    lengths (NaN: none seen).  Standing legs reach about two thigh lengths down; lying, the
+    legs stay near the height of the hips, whatever the trunk does."""
+    hip = body.mid("hip", o.near)
+    ys = [
+        body.point(sided(side, part))[1] for side in SIDES for part in ("knee", "ankle", "heel", "foot_index")
+    ]
+    ys = [y for y in ys if np.isfinite(y)]
+    return geo.ratio(max(ys) - hip[1], thigh_length(body)) if ys else NAN
+
+
 def leg_length(body: Body, side: Side, sagittal: bool = False) -> float:
     """Hip -> knee -> ankle of ``side``, in the image or (``sagittal``) in `measuring_points`."""
     at = body.sag if sagittal else body.point

@@ -16,7 +16,7 @@ from posecheck.assess import assess
 from posecheck.config import DEFAULT_SETTINGS as S
 from posecheck.exercises import Match, standing_posture
 from posecheck.landmarks import Landmark, Pose
-from posecheck.synth.body import BodyAngles, LegAngles, standing
+from posecheck.synth.body import BodyAngles, Camera, LegAngles, make_pose, prone_press_up, standing
 from posecheck.synth.render import masked_pose
 
 L = Landmark
@@ -72,3 +72,31 @@ def test_seated_cut_off_below_the_hips_is_not_standing(facing: str) -> None:
 def test_without_a_mask_a_cut_off_photo_is_not_recognised() -> None:
     pose = cut_at(masked_pose(standing()), S.min_cut_off_thigh_trunk_ratio + 0.3)
     assert assess(pose.replace(mask=None), S).exercise is None
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_lying_with_a_steep_trunk_is_no_standing_posture(facing: str) -> None:
+    """A cobra with the chest 55 deg up, filmed by a camera turned 15 deg about its axis so that
+    the trunk stands 20 deg from vertical in the picture: upright trunk, straight knees, feet
+    together, as a standing person has, but the feet lie about half a thigh below the hips.
+    (A real deep cobra photographed 5 deg off level was taken for a standing posture and told
+    it had a hollow back and a sway back.)"""
+    roll = 15.0 if facing == "right" else -15.0  # turns the trunk towards vertical
+    pose = make_pose(prone_press_up(chest_deg=55.0), camera=Camera(roll_deg=roll), facing=facing)  # type: ignore[arg-type]
+    body = m.Body(pose, S)
+    o = m.orientation(body, S)
+    assert m.trunk_from_vertical(body, o) <= S.max_standing_trunk_deg
+    assert 0.3 < m.leg_drop(body, o) < S.max_lying_hip_drop_ratio
+    assert standing_posture.recognize(body, o) is Match.NO
+    assert assess(pose, S).exercise != "standing_posture"
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_standing_filmed_off_level_is_still_standing(facing: str) -> None:
+    """The other side: a standing person filmed by the same tilted camera (trunk 15 deg off
+    vertical in the picture) keeps the feet far below the hips and stays a standing posture."""
+    pose = make_pose(standing(), camera=Camera(roll_deg=15.0), facing=facing)  # type: ignore[arg-type]
+    body = m.Body(pose, S)
+    o = m.orientation(body, S)
+    assert m.leg_drop(body, o) > 1.5
+    assert standing_posture.recognize(body, o) is Match.YES

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from posecheck.geometry import joint_angle, tilt_from_vertical
-from posecheck.landmarks import Landmark, sided
+from posecheck.landmarks import Landmark, Pose, sided
 from posecheck.synth.body import (
     ArmAngles,
     BodyAngles,
@@ -279,6 +279,31 @@ def test_perspective_camera_yaw() -> None:
     assert gap45 > gap0 + 20
     # the body is inside the image
     assert (xy0 >= 0).all() and (xy0[:, 0] < 640).all() and (xy0[:, 1] < 480).all()
+
+
+@pytest.mark.parametrize("orthographic", [True, False])
+def test_camera_roll_turns_the_picture_counterclockwise(orthographic: bool) -> None:
+    """A camera not held level: every image vector turns counterclockwise by the roll (an
+    upright trunk leans image-left by 15 deg at +15), and the world landmarks, in the camera's
+    axes, turn with it.  In perspective lengths are kept (the orthographic view rescales the
+    body to fill the picture)."""
+    level, rolled = (
+        make_pose(standing(), camera=Camera(orthographic=orthographic, roll_deg=roll)) for roll in (0.0, 15.0)
+    )
+
+    def trunk(pose: Pose) -> np.ndarray:
+        return pose.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - pose.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
+
+    before, after = trunk(level), trunk(rolled)
+    assert math.degrees(math.atan2(-before[0], -before[1])) == pytest.approx(0.0, abs=1.0)
+    assert math.degrees(math.atan2(-after[0], -after[1])) == pytest.approx(15.0, abs=1.0)
+    if not orthographic:
+        assert np.linalg.norm(after) == pytest.approx(np.linalg.norm(before), rel=1e-6)
+    assert level.world is not None and rolled.world is not None
+    r = math.radians(15.0)
+    turned = level.world[:, :2] @ np.array([[math.cos(r), -math.sin(r)], [math.sin(r), math.cos(r)]])
+    np.testing.assert_allclose(rolled.world[:, :2], turned, atol=1e-9)
+    np.testing.assert_allclose(rolled.world[:, 2], level.world[:, 2], atol=1e-9)
 
 
 def test_pose_world_is_hip_relative() -> None:

@@ -288,20 +288,10 @@ MESSAGES: dict[str, Texts] = {
 # --- recognition -------------------------------------------------------------------------
 
 
-def _leg_drop(body: m.Body, o: m.Orientation) -> float:
-    """How far the lowest seen leg point lies below the hips, in thigh lengths (NaN: none seen)."""
-    hip = body.mid("hip", o.near)
-    ys = [
-        body.point(sided(side, part))[1] for side in SIDES for part in ("knee", "ankle", "heel", "foot_index")
-    ]
-    ys = [y for y in ys if np.isfinite(y)]
-    return geo.ratio(max(ys) - hip[1], thigh_length(body)) if ys else float("nan")
-
-
 def _hips_low(body: m.Body, o: m.Orientation) -> bool:
     """No leg point far below the hips: lying, the hips are near the floor (a tree pose's
     raised leg may lie flat, but the standing leg reaches far down)."""
-    return bool(_leg_drop(body, o) <= body.settings.max_lying_hip_drop_ratio)
+    return bool(m.leg_drop(body, o) <= body.settings.max_lying_hip_drop_ratio)
 
 
 def _thighs_lead(body: m.Body, o: m.Orientation) -> bool:
@@ -333,7 +323,7 @@ def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: f
     legs_seen = body.seen(*(sided(side, part) for side in SIDES for part in ("knee", "ankle")))
     if legs_seen or not wrists or not np.isfinite(trunk) or shoulder[1] >= hip[1]:
         return False
-    if _leg_drop(body, o) > s.max_lying_hip_drop_ratio:  # NaN (no leg seen) does not stand
+    if m.leg_drop(body, o) > s.max_lying_hip_drop_ratio:  # NaN (no leg seen) does not stand
         return False
     wrist = max(wrists, key=lambda w: w[1])  # the lower hand rests on the floor
     holds_up = wrist[1] > shoulder[1]

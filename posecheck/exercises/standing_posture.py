@@ -253,9 +253,10 @@ CUT_OFF_EDGE_TRUNKS = 0.05
 
 
 def recognize(body: Body, o: Orientation) -> Match:
-    """Standing upright on straight legs with the feet together; or, in a photo cut off at
-    the thighs (no knee angle measurable), upright with the thighs hanging down out of the
-    picture (`legs_leave_the_picture`): the head, shoulders and trunk can still be judged."""
+    """Standing upright on straight legs with the feet together, the legs reaching down from the
+    hips; or, in a photo cut off at the thighs (no knee angle measurable), upright with the
+    thighs hanging down out of the picture (`legs_leave_the_picture`): the head, shoulders and
+    trunk can still be judged."""
     s = body.settings
     knees = [
         geo.joint_angle(*(body.point(sided(side, part)) for part in ("hip", "knee", "ankle")))
@@ -274,6 +275,10 @@ def recognize(body: Body, o: Orientation) -> Match:
         and not m.stance_ratio(body) > s.max_standing_stance_ratio
         # A raised leg (tree pose) lifts its knee even when its ankle is hidden.
         and not knee_gap > s.max_standing_knee_gap_ratio
+        # Lying with the chest pushed up steeply (a deep cobra, or a camera not held level)
+        # has an upright trunk and straight legs too, but the legs stay at hip height: the
+        # boundary between lying and standing is the prone press-up's.
+        and not m.leg_drop(body, o) <= s.max_lying_hip_drop_ratio
     )
     return Match.YES if standing else Match.NO
 

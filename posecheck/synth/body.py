@@ -338,6 +338,8 @@ class Camera:
             (ignores height and distance); the body is scaled to ``fill`` of the image.
         fill: orthographic only: fraction of the image the body's extent fills.
         target: world point to aim at; None = the centre of the body's bounding box.
+        roll_deg: the camera turned about its viewing axis (not held level); + = the picture
+            turns counterclockwise, as ``cv2.getRotationMatrix2D`` with a positive angle.
     """
 
     yaw_deg: float = 0.0
@@ -349,6 +351,7 @@ class Camera:
     orthographic: bool = False
     fill: float = 0.7
     target: tuple[float, float, float] | None = None
+    roll_deg: float = 0.0
 
     @property
     def focal(self) -> float:
@@ -413,7 +416,7 @@ def resolve_camera(camera: Camera, body_points: np.ndarray) -> ResolvedCamera:
         forward = -away
         right = np.cross(forward, up)
         down = np.cross(forward, right)
-        rotation = np.stack([right, down, forward])
+        rotation = _rolled(np.stack([right, down, forward]), camera.roll_deg)
         position = target + camera.distance_m * away
         cam = (body_points - position) @ rotation.T
         extent = cam[:, :2].max(axis=0) - cam[:, :2].min(axis=0)
@@ -428,8 +431,21 @@ def resolve_camera(camera: Camera, body_points: np.ndarray) -> ResolvedCamera:
     right = np.cross(forward, up)
     right /= np.linalg.norm(right)
     down = np.cross(forward, right)
-    rotation = np.stack([right, down, forward])
+    rotation = _rolled(np.stack([right, down, forward]), camera.roll_deg)
     return ResolvedCamera(position, rotation, (w, h), camera.focal, centre, False)
+
+
+def _rolled(rotation: np.ndarray, roll_deg: float) -> np.ndarray:
+    """The camera axes (rows right, down, forward) turned about the forward axis by ``roll_deg``:
+    pixel offsets (x, y) from the centre become (x cos r + y sin r, -x sin r + y cos r), the
+    picture turned counterclockwise by r (y points down)."""
+    if roll_deg == 0.0:
+        return rotation
+    r = math.radians(roll_deg)
+    right, down, forward = rotation
+    return np.stack(
+        [math.cos(r) * right + math.sin(r) * down, -math.sin(r) * right + math.cos(r) * down, forward]
+    )
 
 
 def project(
