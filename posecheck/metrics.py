@@ -305,6 +305,14 @@ def leg_drop(body: Body, o: Orientation) -> float:
     return geo.ratio(max(ys) - hip[1], thigh_length(body)) if ys else NAN
 
 
+def hips_low(body: Body, o: Orientation) -> bool:
+    """No leg point far below the hips (`leg_drop` within ``max_lying_hip_drop_ratio``): lying,
+    the hips are near the floor.  The one boundary between lying and standing: a tree pose's
+    raised leg may lie flat, but its standing leg reaches far down; a deep cobra's trunk may
+    stand upright, but its legs stay at hip height.  False when no leg point is seen."""
+    return bool(leg_drop(body, o) <= body.settings.max_lying_hip_drop_ratio)
+
+
 def leg_length(body: Body, side: Side, sagittal: bool = False) -> float:
     """Hip -> knee -> ankle of ``side``, in the image or (``sagittal``) in `measuring_points`."""
     at = body.sag if sagittal else body.point

@@ -288,12 +288,6 @@ MESSAGES: dict[str, Texts] = {
 # --- recognition -------------------------------------------------------------------------
 
 
-def _hips_low(body: m.Body, o: m.Orientation) -> bool:
-    """No leg point far below the hips: lying, the hips are near the floor (a tree pose's
-    raised leg may lie flat, but the standing leg reaches far down)."""
-    return bool(m.leg_drop(body, o) <= body.settings.max_lying_hip_drop_ratio)
-
-
 def _thighs_lead(body: m.Body, o: m.Orientation) -> bool:
     """Sitting: the thighs run forward from the hips, the way the face looks (nose ahead of the
     ears).  With the trunk upright and the shins out of the picture, level thighs would pass for
@@ -344,7 +338,7 @@ def recognize(body: Body, o: Orientation) -> Match:
     is low; a straight body held high (plank, chaturanga) is no exercise at all."""
     s = body.settings
     trunk = m.trunk_from_vertical(body, o)
-    legs_down = m.legs_lying(body, s.max_lying_legs_deg) and _hips_low(body, o)
+    legs_down = m.legs_lying(body, s.max_lying_legs_deg) and m.hips_low(body, o)
     legs_down = legs_down and not (trunk <= s.max_standing_trunk_deg and _thighs_lead(body, o))
     propped = not legs_down and _propped_on_hands(body, o, trunk)
     if not (trunk >= s.min_lying_trunk_deg and (legs_down or propped)):

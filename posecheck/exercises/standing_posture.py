@@ -276,9 +276,8 @@ def recognize(body: Body, o: Orientation) -> Match:
         # A raised leg (tree pose) lifts its knee even when its ankle is hidden.
         and not knee_gap > s.max_standing_knee_gap_ratio
         # Lying with the chest pushed up steeply (a deep cobra, or a camera not held level)
-        # has an upright trunk and straight legs too, but the legs stay at hip height: the
-        # boundary between lying and standing is the prone press-up's.
-        and not m.leg_drop(body, o) <= s.max_lying_hip_drop_ratio
+        # has an upright trunk and straight legs too, but the legs stay at hip height.
+        and not m.hips_low(body, o)
     )
     return Match.YES if standing else Match.NO
 
