@@ -543,8 +543,9 @@ class Settings:
         8.0,
         0.0,
         120.0,
-        "routine: time to place the camera and get into position after the instruction is said "
-        "(the longest instruction takes ~8 s to say)",
+        "routine: the setup phase (place the camera, get into position) lasts at least this long, and until "
+        "the instruction has been said (7.5-11 s with eSpeak NG); the countdown follows, and the hold counts "
+        "only seconds in form, so a late start costs nothing",
     )
     routine_countdown_s: float = _setting(3.0, 0.0, 10.0, "routine: the get-ready countdown, in seconds")
     routine_rest_s: float = _setting(

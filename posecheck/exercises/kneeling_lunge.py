@@ -53,9 +53,9 @@ MESSAGES: dict[str, Texts] = {
     },
     # what the routine says to set up, and when a chosen exercise clearly is not being done
     "routine.setup.kneeling_lunge": {
-        "en": "Kneeling lunge, {side}. Place the camera at hip height, about three metres to your side. "
+        "en": "Kneeling lunge, {side}. Place the camera level at hip height, about three metres to your side. "
         "Kneel on the back knee, front knee above the ankle.",
-        "nl": "Schuttershouding, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "nl": "Schuttershouding, {side}. Zet de camera waterpas op heuphoogte, ongeveer drie meter naast je. "
         "Kniel op je achterste knie, voorste knie loodrecht boven je enkel.",
     },
     "mismatch.kneeling_lunge": {

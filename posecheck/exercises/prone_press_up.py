@@ -255,9 +255,9 @@ MESSAGES: dict[str, Texts] = {
     },
     # what the routine says to set up, and when a chosen exercise clearly is not being done
     "routine.setup.prone_press_up": {
-        "en": "Prone press-up. Place the camera low, at floor level, about three metres to your side. "
+        "en": "Prone press-up. Place the camera low and level, on the floor, about three metres to your side. "
         "Lie on your belly, hands beside your shoulders.",
-        "nl": "Opdrukken in buiklig. Zet de camera laag, op de grond, ongeveer drie meter naast je. "
+        "nl": "Opdrukken in buiklig. Zet de camera laag en waterpas op de grond, ongeveer drie meter naast je. "
         "Ga op je buik liggen, handen naast je schouders.",
     },
     "mismatch.prone_press_up": {

@@ -50,9 +50,9 @@ MESSAGES: dict[str, Texts] = {
     },
     # what the routine says to set up, and when a chosen exercise clearly is not being done
     "routine.setup.standing_lunge": {
-        "en": "Standing lunge, {side}. Place the camera at hip height, about three metres to your side. "
+        "en": "Standing lunge, {side}. Place the camera level at hip height, about three metres to your side. "
         "Step the back leg far back and keep it straight.",
-        "nl": "Staande uitvalspas, {side}. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "nl": "Staande uitvalspas, {side}. Zet de camera waterpas op heuphoogte, ongeveer drie meter naast je. "
         "Zet je achterste been ver naar achter en houd het gestrekt.",
     },
     "mismatch.standing_lunge": {

@@ -172,9 +172,9 @@ MESSAGES: dict[str, Texts] = {
     },
     # what the routine says to set up, and when a chosen exercise clearly is not being done
     "routine.setup.standing_posture": {
-        "en": "Standing posture. Place the camera at hip height, about three metres to your side. "
+        "en": "Standing posture. Place the camera level at hip height, about three metres to your side. "
         "Stand tall, sideways to the camera.",
-        "nl": "Stahouding. Zet de camera op heuphoogte, ongeveer drie meter naast je. "
+        "nl": "Stahouding. Zet de camera waterpas op heuphoogte, ongeveer drie meter naast je. "
         "Sta rechtop, zijwaarts naar de camera.",
     },
     "mismatch.standing_posture": {
