@@ -277,6 +277,11 @@ class _Layout:
         return self.px(8, 3)
 
     @property
+    def accent(self) -> int:
+        """Width of the cue banner's accent bar."""
+        return self.px(8, 3)
+
+    @property
     def title_size(self) -> int:
         return self.px(20, 12)
 
@@ -300,6 +305,28 @@ class _Layout:
 @lru_cache(maxsize=16)
 def _layout(width: int, height: int) -> _Layout:
     return _Layout(width, height, min(width / 640.0, height / 480.0))
+
+
+# The cue banner holds at most this many lines (the cues said during an exercise take 1-3 at
+# 640x480; the routine's setup instructions, said before it, up to 5); a longer cue first shrinks
+# its font, down to this fraction of the cue size, and only then is cut short.
+_CUE_MAX_LINES = 4
+_CUE_MIN_SCALE = 0.75
+
+
+def _cue_lines(words: str, layout: _Layout) -> tuple[int, list[str]]:
+    """The font size and the lines of a cue banner at most as wide as the picture allows."""
+    max_width = layout.width - 2 * layout.pad - layout.accent - 2 * layout.margin
+    size = layout.cue_size
+    smallest = round(size * _CUE_MIN_SCALE)
+    lines = list(_wrap(words, size, True, max_width))
+    while len(lines) > _CUE_MAX_LINES and size > smallest:
+        size = max(smallest, size - 1)
+        lines = list(_wrap(words, size, True, max_width))
+    if len(lines) > _CUE_MAX_LINES:
+        keep = _CUE_MAX_LINES - 1
+        lines = [*lines[:keep], _fit(" ".join(lines[keep:]), size, True, max_width)]
+    return size, lines
 
 
 def _shade(image: np.ndarray, box: tuple[int, int, int, int], alpha: float = PANEL_ALPHA) -> None:
@@ -892,14 +919,8 @@ class OverlayRenderer:
     ) -> tuple[int, int]:
         """The cue banner, as wide as its words, in the corner that hides least of the body
         (`_banner_place`); returns its top and bottom."""
-        size = layout.cue_size
-        pad = layout.pad
-        accent = layout.px(8, 3)
-        words = text(key, self.lang)
-        max_w = layout.width - 2 * pad - accent - 2 * layout.margin
-        lines = list(_wrap(words, size, True, max_w))
-        if len(lines) > 3:
-            lines = [*lines[:2], _fit(" ".join(lines[2:]), size, True, max_w)]
+        pad, accent = layout.pad, layout.accent
+        size, lines = _cue_lines(text(key, self.lang), layout)
         sprites = [_sprite(line, size, WHITE, True) for line in lines]
         line_h = sprites[0].height if sprites else size
         box_w = accent + 2 * pad + max((sprite.width for sprite in sprites), default=0)

@@ -502,3 +502,33 @@ def test_a_short_banner_moves_to_the_corner_where_it_hides_no_feet() -> None:
         render.OverlayRenderer().draw(image, make_pose(at_right), assessment), render.STATUS_RGB["pass"]
     )
     assert len(columns) and columns.max() < 40
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("size", [(640, 480), (1280, 720)])
+def test_every_routine_instruction_is_shown_whole(lang: str, size: tuple[int, int]) -> None:
+    """The routine's setup instructions are the longest cues.  The banner shows them without the
+    step's name (the status line carries it): on a 640x480 picture the Dutch kneeling-lunge one
+    took four lines and the banner's three cut it ("... voorste knie loodrec…").  The banner now
+    takes a fourth line, and a longer text shrinks its font (at most a quarter) until it fits:
+    checked here on the whole instruction, the step's name included (five lines at full size)."""
+    from posecheck.exercises import EXERCISES
+    from posecheck.voice import Utterance
+
+    layout = render._layout(*size)
+    for exercise in EXERCISES:
+        words = Utterance(
+            f"routine.setup.{exercise}", 0.0, "routine", (("side", "routine.side.left"),)
+        ).words(lang)  # type: ignore[arg-type]
+        font_size, lines = render._cue_lines(words, layout)
+        assert len(lines) <= 4
+        assert " ".join(lines) == words, exercise
+        assert font_size >= 0.75 * layout.cue_size
+
+
+def test_a_cue_that_fits_keeps_its_size_and_one_too_long_is_cut() -> None:
+    layout = render._layout(640, 480)
+    size, lines = render._cue_lines("Trunk leans forward: bring your chest up over your hips.", layout)
+    assert size == layout.cue_size and len(lines) <= 2
+    size, lines = render._cue_lines("word " * 200, layout)
+    assert size == round(0.75 * layout.cue_size) and len(lines) == 4 and lines[-1].endswith("…")
