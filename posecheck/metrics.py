@@ -313,6 +313,12 @@ def hips_low(body: Body, o: Orientation) -> bool:
     return bool(leg_drop(body, o) <= body.settings.max_lying_hip_drop_ratio)
 
 
+def legs_stand(body: Body, o: Orientation) -> bool:
+    """A seen leg point reaches below the hips past the same boundary (`hips_low`'s other
+    side): the legs carry the body.  False when no leg point is seen, so neither holds."""
+    return bool(leg_drop(body, o) > body.settings.max_lying_hip_drop_ratio)
+
+
 def leg_length(body: Body, side: Side, sagittal: bool = False) -> float:
     """Hip -> knee -> ankle of ``side``, in the image or (``sagittal``) in `measuring_points`."""
     at = body.sag if sagittal else body.point

@@ -317,7 +317,7 @@ def _propped_on_hands(body: m.Body, o: m.Orientation, trunk_from_vertical_deg: f
     legs_seen = body.seen(*(sided(side, part) for side in SIDES for part in ("knee", "ankle")))
     if legs_seen or not wrists or not np.isfinite(trunk) or shoulder[1] >= hip[1]:
         return False
-    if m.leg_drop(body, o) > s.max_lying_hip_drop_ratio:  # NaN (no leg seen) does not stand
+    if m.legs_stand(body, o):
         return False
     wrist = max(wrists, key=lambda w: w[1])  # the lower hand rests on the floor
     holds_up = wrist[1] > shoulder[1]

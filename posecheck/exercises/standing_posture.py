@@ -277,7 +277,7 @@ def recognize(body: Body, o: Orientation) -> Match:
         and not knee_gap > s.max_standing_knee_gap_ratio
         # Lying with the chest pushed up steeply (a deep cobra, or a camera not held level)
         # has an upright trunk and straight legs too, but the legs stay at hip height.
-        and not m.hips_low(body, o)
+        and m.legs_stand(body, o)
     )
     return Match.YES if standing else Match.NO
 
