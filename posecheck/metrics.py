@@ -21,7 +21,7 @@ can draw it where it was taken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -123,6 +123,32 @@ def _measuring_view(pose: Pose, settings: Settings) -> tuple[np.ndarray, float, 
     capped = min(yaw, settings.max_side_view_yaw_deg)
     stretch = 1.0 / float(np.cos(np.radians(capped))) if 0.0 <= capped < 90.0 else 1.0
     return sagittal.unforeshortened(pose.xy, capped), yaw, stretch
+
+
+def oblique_bodies(body: Body) -> list[Body]:
+    """The body seen beyond the side view, undone of five yaws across its estimate's uncertainty.
+
+    Each is the pose with the image stretched across by 1 / cos(yaw) for a yaw from the estimate
+    minus ``settings.yaw_uncertainty_deg`` to the estimate plus it (`sagittal.unforeshortened`),
+    the estimate in the middle: every measure, the trunk's too, then reads the angles a side
+    view would show if that were the yaw.  Without the segmentation mask (its pixels are not
+    stretched) and without world landmarks.  Empty when the yaw is unknown, when no yaw within
+    the uncertainty is a side view (the estimate beyond ``max_side_view_yaw_deg`` plus it), or
+    when the uncertainty reaches 90 degrees (a view along the body's left-right axis shows no
+    sagittal angle).
+    """
+    yaw, spread = body.yaw_deg, body.settings.yaw_uncertainty_deg
+    if not (yaw <= body.settings.max_side_view_yaw_deg + spread and yaw + spread < 90.0):
+        return []
+    pose = body.pose
+    yaws = np.clip(np.linspace(yaw - spread, yaw + spread, 5), 0.0, None)
+    return [
+        Body(
+            replace(pose, xy=sagittal.unforeshortened(pose.xy, float(y)), mask=None, world=None),
+            body.settings,
+        )
+        for y in yaws
+    ]
 
 
 class Body:

@@ -5,13 +5,14 @@ and which side of it passes; from it come the *margin* (how far the value is ins
 region, >= 0 passes, in the value's unit; it drives both the verdict and the debouncer's
 hysteresis), the threshold as a number and its rendering for the JSON ``limit`` field.  A NaN
 measurement, or a view that does not allow the check, gives ``unknown`` with a cue what to
-change.  The rules themselves live with their exercise (`posecheck.exercises`).
+change.  Beyond the side view a side-view check is still judged where its verdict does not
+depend on how far the camera's estimated yaw is off (`Rule.evaluate`).  The rules themselves live with their exercise (`posecheck.exercises`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posecheck import metrics as m
 from posecheck.config import Settings
@@ -96,8 +97,22 @@ class Rule:
     def evaluate(self, body: m.Body, orientation: m.Orientation) -> CheckResult:
         threshold = self.limit.at(body.settings)
         if orientation.view is not None and orientation.view != self.view:
-            cue = "turn_sideways" if self.view == "side" else "face_camera"
-            return self._result("unknown", float("nan"), threshold, cue)
+            if self.view == "side":
+                return self._oblique(body, orientation, threshold)
+            return self._result("unknown", float("nan"), threshold, "face_camera")
+        return self._judge(body, orientation, threshold)
+
+    def _oblique(self, body: m.Body, orientation: m.Orientation, threshold: Threshold) -> CheckResult:
+        """A side-view check beyond the side view: judged when the verdict holds for every yaw
+        the estimate may be off by (`metrics.oblique_bodies`), else 'turn sideways'."""
+        results = [self._judge(seen, orientation, threshold) for seen in m.oblique_bodies(body)]
+        verdicts = {(r.status, r.level) for r in results}
+        if len(verdicts) == 1 and results[0].status != "unknown":
+            # the value at the estimate; silhouette points were not taken on these pictures
+            return replace(results[len(results) // 2], drawn=())
+        return self._result("unknown", float("nan"), threshold, "turn_sideways")
+
+    def _judge(self, body: m.Body, orientation: m.Orientation, threshold: Threshold) -> CheckResult:
         measure = self.measure(body, orientation)
         if not measure.known:
             return self._result(

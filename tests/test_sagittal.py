@@ -195,6 +195,65 @@ def test_unforeshortened_image_gives_the_true_leg_angles(yaw: float) -> None:
     assert sagittal.unforeshortened(pose.xy, float("nan")) is pose.xy
 
 
+# beyond the side view, within the estimate's scatter of it
+BEYOND = S.max_side_view_yaw_deg + S.yaw_uncertainty_deg / 2
+KNEE_LIMIT = S.min_rear_knee_angle_deg
+
+
+@pytest.mark.parametrize(
+    ("knee_deg", "status"),
+    [
+        (180.0, "pass"),
+        (KNEE_LIMIT + 5.0, "pass"),
+        (KNEE_LIMIT, "unknown"),  # passes at the true yaw, fails undone of a larger one
+        (KNEE_LIMIT - 5.0, "fail"),
+        (KNEE_LIMIT - 30.0, "fail"),
+    ],
+)
+def test_beyond_the_side_view_a_check_is_judged_where_every_yaw_near_the_estimate_agrees(
+    knee_deg: float, status: str
+) -> None:
+    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(BEYOND))
+    assert m.orientation(m.Body(pose, S), S).view == "front"
+    check = assess(pose, S, "standing_lunge").check("rear_leg_straight")
+    assert check.status == status
+    if status == "unknown":
+        assert check.cue == "turn_sideways"
+    else:  # the value undone of the estimated yaw: exact for an exact estimate
+        assert check.value == pytest.approx(knee_deg, abs=0.05)
+        assert check.drawn == ()
+
+
+def test_the_band_of_yaws_is_the_settings_uncertainty() -> None:
+    """A trunk 10 degrees forward (limit 15) seen at 60 degrees reads 14.4 in the picture undone
+    of 70 and 26.9 undone of 80: it passes for every yaw 10 degrees either side of the estimate,
+    not for every yaw 20 degrees either side.  The band undoes the picture of yaws around the
+    estimate, without the mask (its pixels are not stretched)."""
+    lean = S.max_trunk_tilt_deg - 5.0
+    pose = make_pose(standing_lunge("left", trunk_deg=lean), camera=oblique(BEYOND))
+    for spread, status in ((10.0, "pass"), (20.0, "unknown")):
+        check = assess(pose, replace(S, yaw_uncertainty_deg=spread), "standing_lunge").check("trunk_upright")
+        assert check.status == status
+    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - KNEE_LIMIT), camera=oblique(BEYOND))
+    bodies = m.oblique_bodies(m.Body(pose, S))
+    yaws = [BEYOND - S.yaw_uncertainty_deg, BEYOND, BEYOND + S.yaw_uncertainty_deg]
+    for body, yaw in zip(bodies[::2], yaws, strict=True):
+        assert body.pose.mask is None and body.pose.world is None
+        np.testing.assert_allclose(body.pose.xy, sagittal.unforeshortened(pose.xy, yaw))
+
+
+@pytest.mark.parametrize("knee_deg", [180.0, KNEE_LIMIT - 30.0])
+def test_no_check_is_judged_where_no_yaw_near_the_estimate_is_a_side_view(knee_deg: float) -> None:
+    yaw = S.max_side_view_yaw_deg + S.yaw_uncertainty_deg + 2.0
+    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(yaw))
+    assert m.oblique_bodies(m.Body(pose, S)) == []
+    assert all(c.cue == "turn_sideways" for c in assess(pose, S, "standing_lunge").checks)
+    # nor where the band reaches a view along the left-right axis, whatever the side-view limit
+    edge, end_on = replace(S, max_side_view_yaw_deg=85.0), 90.0 - S.yaw_uncertainty_deg / 2
+    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(end_on))
+    assert m.oblique_bodies(m.Body(pose, edge)) == []
+
+
 @pytest.mark.parametrize("facing", ["right", "left"])
 def test_turn_sideways_only_beyond_max_side_view_yaw(facing: str) -> None:
     limit = S.max_side_view_yaw_deg
