@@ -105,7 +105,7 @@ class Settings:
         45.0,
         "how far the camera's yaw estimated from the world landmarks may be off. Beyond "
         "max_side_view_yaw_deg a side-view check is still judged when its verdict is the same for every yaw "
-        "this far either side of the estimate (the picture undone of each, posecheck.metrics.oblique_bodies); "
+        "this far either side of the estimate (the picture undone of each, posecheck.metrics.Body.oblique); "
         "otherwise it says 'turn sideways'; up to an estimate of max_side_view_yaw_deg plus this (the view may "
         "still be a side view). The estimate scatters by ~10 deg on the mannequins (a mirrored photo's by up to "
         "9). benchmarks/angle_error.py, as judged at a true 55/60/65/70 deg: judged 74/44/2/13% -> "

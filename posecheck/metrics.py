@@ -22,6 +22,7 @@ can draw it where it was taken.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -125,7 +126,7 @@ def _measuring_view(pose: Pose, settings: Settings) -> tuple[np.ndarray, float, 
     return sagittal.unforeshortened(pose.xy, capped), yaw, stretch
 
 
-def oblique_bodies(body: Body) -> list[Body]:
+def _oblique_bodies(body: Body) -> list[Body]:
     """The body seen beyond the side view, undone of five yaws across its estimate's uncertainty.
 
     Each is the pose with the image stretched across by 1 / cos(yaw) for a yaw from the estimate
@@ -172,6 +173,12 @@ class Body:
         )
         visible[list(self.misplaced)] = False
         self._visible: list[bool] = visible.tolist()
+
+    @cached_property
+    def oblique(self) -> list[Body]:
+        """The body beyond the side view undone of yaws around the estimate (`_oblique_bodies`):
+        made once per pose, asked by every side-view check."""
+        return _oblique_bodies(self)
 
     def seen(self, *landmarks: Landmark) -> bool:
         return all(self._visible[lm] for lm in landmarks)

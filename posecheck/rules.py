@@ -104,8 +104,8 @@ class Rule:
 
     def _oblique(self, body: m.Body, orientation: m.Orientation, threshold: Threshold) -> CheckResult:
         """A side-view check beyond the side view: judged when the verdict holds for every yaw
-        the estimate may be off by (`metrics.oblique_bodies`), else 'turn sideways'."""
-        results = [self._judge(seen, orientation, threshold) for seen in m.oblique_bodies(body)]
+        the estimate may be off by (`metrics.Body.oblique`), else 'turn sideways'."""
+        results = [self._judge(seen, orientation, threshold) for seen in body.oblique]
         verdicts = {(r.status, r.level) for r in results}
         if len(verdicts) == 1 and results[0].status != "unknown":
             # the value at the estimate; silhouette points were not taken on these pictures

@@ -235,7 +235,7 @@ def test_the_band_of_yaws_is_the_settings_uncertainty() -> None:
         check = assess(pose, replace(S, yaw_uncertainty_deg=spread), "standing_lunge").check("trunk_upright")
         assert check.status == status
     pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - KNEE_LIMIT), camera=oblique(BEYOND))
-    bodies = m.oblique_bodies(m.Body(pose, S))
+    bodies = m.Body(pose, S).oblique
     yaws = [BEYOND - S.yaw_uncertainty_deg, BEYOND, BEYOND + S.yaw_uncertainty_deg]
     for body, yaw in zip(bodies[::2], yaws, strict=True):
         assert body.pose.mask is None and body.pose.world is None
@@ -246,12 +246,12 @@ def test_the_band_of_yaws_is_the_settings_uncertainty() -> None:
 def test_no_check_is_judged_where_no_yaw_near_the_estimate_is_a_side_view(knee_deg: float) -> None:
     yaw = S.max_side_view_yaw_deg + S.yaw_uncertainty_deg + 2.0
     pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(yaw))
-    assert m.oblique_bodies(m.Body(pose, S)) == []
+    assert m.Body(pose, S).oblique == []
     assert all(c.cue == "turn_sideways" for c in assess(pose, S, "standing_lunge").checks)
     # nor where the band reaches a view along the left-right axis, whatever the side-view limit
     edge, end_on = replace(S, max_side_view_yaw_deg=85.0), 90.0 - S.yaw_uncertainty_deg / 2
     pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(end_on))
-    assert m.oblique_bodies(m.Body(pose, edge)) == []
+    assert m.Body(pose, edge).oblique == []
 
 
 @pytest.mark.parametrize("facing", ["right", "left"])
