@@ -6,7 +6,8 @@ region, >= 0 passes, in the value's unit; it drives both the verdict and the deb
 hysteresis), the threshold as a number and its rendering for the JSON ``limit`` field.  A NaN
 measurement, or a view that does not allow the check, gives ``unknown`` with a cue what to
 change.  Beyond the side view a side-view check is still judged where its verdict does not
-depend on how far the camera's estimated yaw is off (`Rule.evaluate`).  The rules themselves live with their exercise (`posecheck.exercises`).
+depend on how far the camera's estimated yaw is off (`Rule.evaluate`).  The rules themselves
+live with their exercise (`posecheck.exercises`).
 """
 
 from __future__ import annotations

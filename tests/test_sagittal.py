@@ -205,7 +205,7 @@ KNEE_LIMIT = S.min_rear_knee_angle_deg
     [
         (180.0, "pass"),
         (KNEE_LIMIT + 5.0, "pass"),
-        (KNEE_LIMIT, "unknown"),  # passes at the true yaw, fails undone of a larger one
+        (KNEE_LIMIT, "unknown"),  # reads 150.0 at the true 60 deg, 149.5 undone of 50-55
         (KNEE_LIMIT - 5.0, "fail"),
         (KNEE_LIMIT - 30.0, "fail"),
     ],
