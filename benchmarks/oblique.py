@@ -43,7 +43,7 @@ from posecheck.config import Settings, load_settings
 from posecheck.exercises import EXERCISES
 from posecheck.landmarks import BodyPart, Pose, sided
 from posecheck.pipeline import FrameAnalyzer
-from posecheck.results import VIEW_CUES, Assessment
+from posecheck.results import TURN_CUES, Assessment
 from posecheck.video import Frame
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ class Tally:
         self.frames += 1
         self.whole += whole
         self.whole_expected[expected] += whole
-        if any(c.cue in VIEW_CUES for c in assessment.checks) or assessment.note in VIEW_CUES:
+        if any(c.cue in TURN_CUES for c in assessment.checks) or assessment.note in TURN_CUES:
             self.turn_sideways += 1
         if assessment.exercise is None or assessment.exercise != expected:
             return

@@ -485,7 +485,15 @@ def _likely_sentences(lang: Lang) -> list[str]:
     from posecheck.exercises import EXERCISES, report_keys
     from posecheck.messages import text
 
-    keys = ["voice.good_hold", "voice.done_switch", "voice.done", "voice.go", "no_person", "turn_sideways"]
+    keys = [
+        "voice.good_hold",
+        "voice.done_switch",
+        "voice.done",
+        "voice.go",
+        "no_person",
+        "turn_sideways",
+        "turn_more_sideways",
+    ]
     for exercise in EXERCISES.values():
         shown = set(report_keys(exercise))  # read in reports (its mismatch note follows below)
         keys += [k for k in exercise.messages if "." in k and not k.endswith(".pass") and k not in shown]

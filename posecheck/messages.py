@@ -35,6 +35,10 @@ MESSAGES: dict[str, Texts] = {
         "en": "Turn sideways to the camera for this check.",
         "nl": "Draai je zijwaarts naar de camera voor deze controle.",
     },
+    "turn_more_sideways": {
+        "en": "Turn a little more sideways to the camera for this check.",
+        "nl": "Draai je iets meer zijwaarts naar de camera voor deze controle.",
+    },
     "face_camera": {
         "en": "Face the camera for this check.",
         "nl": "Draai je met je gezicht naar de camera voor deze controle.",

@@ -16,8 +16,12 @@ from posecheck.messages import Lang, lookup, text
 
 Status = Literal["pass", "fail", "unknown"]
 View = Literal["side", "front"]
-# Cues of a check that the current camera view does not allow.
+# Cues of a check that the current camera view does not allow: the other view's checks, which
+# do not hold up the verdict while this view's were judged (`Assessment.all_pass`).
 VIEW_CUES = ("turn_sideways", "face_camera")
+# Every cue asking to turn; "turn_more_sideways" is a side-view check just beyond the side view
+# that the view could not settle (`rules.Rule.evaluate`): it holds up the verdict.
+TURN_CUES = (*VIEW_CUES, "turn_more_sideways")
 
 
 ThresholdKind = Literal["max", "min", "max_abs"]

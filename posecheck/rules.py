@@ -105,13 +105,18 @@ class Rule:
 
     def _oblique(self, body: m.Body, orientation: m.Orientation, threshold: Threshold) -> CheckResult:
         """A side-view check beyond the side view: judged when the verdict holds for every yaw
-        the estimate may be off by (`metrics.Body.oblique`), else 'turn sideways'."""
+        the estimate may be off by (`metrics.Body.oblique`).  Else 'turn a little more sideways'
+        where the view may still be a side view: unlike 'turn sideways' (the other view's
+        checks, `Assessment.all_pass`) it holds up the verdict, as the check may fail.  Beyond
+        that, 'turn sideways'."""
+        if not body.oblique:
+            return self._result("unknown", float("nan"), threshold, "turn_sideways")
         results = [self._judge(seen, orientation, threshold) for seen in body.oblique]
         verdicts = {(r.status, r.level) for r in results}
         if len(verdicts) == 1 and results[0].status != "unknown":
             # the value at the estimate; silhouette points were not taken on these pictures
             return replace(results[len(results) // 2], drawn=())
-        return self._result("unknown", float("nan"), threshold, "turn_sideways")
+        return self._result("unknown", float("nan"), threshold, "turn_more_sideways")
 
     def _judge(self, body: m.Body, orientation: m.Orientation, threshold: Threshold) -> CheckResult:
         measure = self.measure(body, orientation)

@@ -217,11 +217,26 @@ def test_beyond_the_side_view_a_check_is_judged_where_every_yaw_near_the_estimat
     assert m.orientation(m.Body(pose, S), S).view == "front"
     check = assess(pose, S, "standing_lunge").check("rear_leg_straight")
     assert check.status == status
-    if status == "unknown":
-        assert check.cue == "turn_sideways"
+    if status == "unknown":  # the view may still be a side view: a little more would do
+        assert check.cue == "turn_more_sideways"
     else:  # the value undone of the estimated yaw: exact for an exact estimate
         assert check.value == pytest.approx(knee_deg, abs=0.05)
         assert check.drawn == ()
+
+
+def test_a_check_the_band_cannot_settle_holds_up_the_verdict() -> None:
+    """Every other check of this lunge passes at 60 degrees, but the rear knee sits at its limit:
+    the stretch is not 'held in correct form' until the user turns a little more, and that is
+    what they are told.  'turn sideways' for the other view's checks does not hold it up (the
+    standing posture's side-view snapshot is complete without its front-view checks)."""
+    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - KNEE_LIMIT), camera=oblique(BEYOND))
+    result = assess(pose, S, "standing_lunge")
+    judged = [c for c in result.checks if c.status != "unknown"]
+    assert judged and all(c.status == "pass" for c in judged)
+    assert result.check("rear_leg_straight").cue == "turn_more_sideways"  # type: ignore[union-attr]
+    assert not result.all_pass
+    assert result.main_cue() == "turn_more_sideways"
+    assert result.to_dict("nl")["cue"] == "Draai je iets meer zijwaarts naar de camera voor deze controle."
 
 
 def test_the_band_of_yaws_is_the_settings_uncertainty() -> None:
@@ -262,6 +277,7 @@ def test_turn_sideways_only_beyond_max_side_view_yaw(facing: str) -> None:
     for pose, view in ((near, "side"), (far, "front")):
         body = m.Body(pose, S)
         assert m.orientation(body, S).view == view
+    turn = ("turn_sideways", "turn_more_sideways")
     judged = assess(near, S, "kneeling_lunge")
-    assert all(c.cue != "turn_sideways" for c in judged.checks)
-    assert any(c.cue == "turn_sideways" for c in assess(far, S, "kneeling_lunge").checks)
+    assert all(c.cue not in turn for c in judged.checks)
+    assert any(c.cue in turn for c in assess(far, S, "kneeling_lunge").checks)
