@@ -93,8 +93,8 @@ class Settings:
         0.0,
         90.0,
         "camera yaw from side-on (estimated from the world landmarks, posecheck.sagittal) up to which the view "
-        "counts as a side view; beyond it the side-view checks say 'turn sideways' unless their verdict holds "
-        "for every yaw within yaw_uncertainty_deg of the estimate. Replaces "
+        "counts as a side view; beyond it a side-view check is judged only where its verdict holds for every "
+        "yaw within yaw_uncertainty_deg of the estimate, else asks to turn (more) sideways. Replaces "
         "max_side_view_width_ratio when the pose has world landmarks. The estimate scatters by ~10 deg on the "
         "mannequins (benchmarks/angle_error.py): at a true 45 deg 17% of the images estimate more than 55 "
         "(33% more than 50), at 60 deg 88%",
@@ -106,11 +106,12 @@ class Settings:
         "how far the camera's yaw estimated from the world landmarks may be off. Beyond "
         "max_side_view_yaw_deg a side-view check is still judged when its verdict is the same for every yaw "
         "this far either side of the estimate (the picture undone of each, posecheck.metrics.Body.oblique); "
-        "otherwise it says 'turn sideways'; up to an estimate of max_side_view_yaw_deg plus this (the view may "
-        "still be a side view). The estimate scatters by ~10 deg on the mannequins (a mirrored photo's by up to "
-        "9). benchmarks/angle_error.py, as judged at a true 55/60/65/70 deg: judged 74/44/2/13% -> "
-        "85/72/56/48%, agreeing with the exact side view 85/88/100/57% -> 87/90/90/77%; accuracy.py "
-        "rear_leg_straight 79.3 -> 96.0% (a 3/4 lunge estimated at 55.1 deg now judged)",
+        "otherwise it says 'turn a little more sideways' (and holds up the verdict); up to an estimate of "
+        "max_side_view_yaw_deg plus this (the view may still be a side view), beyond it 'turn sideways'. "
+        "The estimate scatters by ~10 deg on the mannequins (a mirrored photo's by up to 9). "
+        "benchmarks/angle_error.py, as judged at a true 55/60/65/70 deg: judged 74/44/2/13% -> 85/72/56/48%, "
+        "agreeing with the exact side view 85/88/100/57% -> 87/90/90/77%; accuracy.py rear_leg_straight "
+        "79.3 -> 96.0% (a 3/4 lunge estimated at 55.1 deg now judged)",
     )
     min_foreshortening_yaw_deg: float = _setting(
         20.0,
