@@ -200,6 +200,11 @@ BEYOND = S.max_side_view_yaw_deg + S.yaw_uncertainty_deg / 2
 KNEE_LIMIT = S.min_rear_knee_angle_deg
 
 
+def rear_knee_lunge(knee_deg: float, yaw: float = BEYOND) -> Pose:
+    """A standing lunge whose rear knee angle is ``knee_deg``, seen ``yaw`` off side-on (level)."""
+    return make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(yaw))
+
+
 @pytest.mark.parametrize(
     ("knee_deg", "status"),
     [
@@ -213,7 +218,7 @@ KNEE_LIMIT = S.min_rear_knee_angle_deg
 def test_beyond_the_side_view_a_check_is_judged_where_every_yaw_near_the_estimate_agrees(
     knee_deg: float, status: str
 ) -> None:
-    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(BEYOND))
+    pose = rear_knee_lunge(knee_deg)
     assert m.orientation(m.Body(pose, S), S).view == "front"
     check = assess(pose, S, "standing_lunge").check("rear_leg_straight")
     assert check.status == status
@@ -229,7 +234,7 @@ def test_a_check_the_band_cannot_settle_holds_up_the_verdict() -> None:
     the stretch is not 'held in correct form' until the user turns a little more, and that is
     what they are told.  'turn sideways' for the other view's checks does not hold it up (the
     standing posture's side-view snapshot is complete without its front-view checks)."""
-    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - KNEE_LIMIT), camera=oblique(BEYOND))
+    pose = rear_knee_lunge(KNEE_LIMIT)
     result = assess(pose, S, "standing_lunge")
     judged = [c for c in result.checks if c.status != "unknown"]
     assert judged and all(c.status == "pass" for c in judged)
@@ -249,7 +254,7 @@ def test_the_band_of_yaws_is_the_settings_uncertainty() -> None:
     for spread, status in ((10.0, "pass"), (20.0, "unknown")):
         check = assess(pose, replace(S, yaw_uncertainty_deg=spread), "standing_lunge").check("trunk_upright")
         assert check.status == status
-    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - KNEE_LIMIT), camera=oblique(BEYOND))
+    pose = rear_knee_lunge(KNEE_LIMIT)
     bodies = m.Body(pose, S).oblique
     yaws = [BEYOND - S.yaw_uncertainty_deg, BEYOND, BEYOND + S.yaw_uncertainty_deg]
     for body, yaw in zip(bodies[::2], yaws, strict=True):
@@ -260,12 +265,12 @@ def test_the_band_of_yaws_is_the_settings_uncertainty() -> None:
 @pytest.mark.parametrize("knee_deg", [180.0, KNEE_LIMIT - 30.0])
 def test_no_check_is_judged_where_no_yaw_near_the_estimate_is_a_side_view(knee_deg: float) -> None:
     yaw = S.max_side_view_yaw_deg + S.yaw_uncertainty_deg + 2.0
-    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(yaw))
+    pose = rear_knee_lunge(knee_deg, yaw)
     assert m.Body(pose, S).oblique == []
     assert all(c.cue == "turn_sideways" for c in assess(pose, S, "standing_lunge").checks)
     # nor where the band reaches a view along the left-right axis, whatever the side-view limit
     edge, end_on = replace(S, max_side_view_yaw_deg=85.0), 90.0 - S.yaw_uncertainty_deg / 2
-    pose = make_pose(standing_lunge("left", rear_knee_flex_deg=180.0 - knee_deg), camera=oblique(end_on))
+    pose = rear_knee_lunge(knee_deg, end_on)
     assert m.Body(pose, edge).oblique == []
 
 
