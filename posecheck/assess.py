@@ -104,9 +104,10 @@ def assess(
         orientation = replace(orientation, front=front)
     exercise_id = exercise or recognize(body, orientation)
     if exercise_id is None:
-        # Legs out of the picture: say so, rather than only "no known exercise".
+        # Legs out of the picture, or drawn where no leg is: say so, rather than only "no known
+        # exercise".
         cut_off = any(not any(body.seen(lm) for lm in pair) for pair in _LOWER_BODY)
-        note = "not_visible" if cut_off else "no_exercise"
+        note = "not_visible" if cut_off or body.misplaced_legs else "no_exercise"
         return Assessment(True, None, orientation.view, None, (), note=note, unseen=body.misplaced)
     spec = EXERCISES[exercise_id]
     checks = tuple(_worded_for(spec.cues, rule.evaluate(body, orientation)) for rule in spec.checks)

@@ -45,6 +45,20 @@ class Settings:
         "beside the hips). Dev photos: right skeletons have one of the two at 0.61 or more (a leg pointing at "
         "the camera shortens one segment, not both), misplaced legs 0.23-0.33",
     )
+    max_off_body_ratio: float = _setting(
+        0.1,
+        0.0,
+        10.0,
+        "a leg whose seen knee or ankle lies further than this (trunk lengths) outside the person's "
+        "silhouette is misplaced and counts as not seen. A joint centre lies in the middle of its limb, "
+        "half a limb's thickness (about 5 cm, 0.1 of a 50 cm trunk) inside the outline: a point this far "
+        "outside is at least a limb's thickness from the joint, drawn where no leg is (MediaPipe may draw "
+        "the far leg of a lunge seen side-on between the legs). Not fitted: on the dev photos (and mirrored, "
+        "halved, rolled, webcam) seen knees and ankles lie at most 0.07 outside, except one webcam downdog "
+        "whose knees are drawn in the gap between the legs (0.10); on the A and C1 clips at most 0.09, "
+        "beyond that only in frames with misdrawn legs (0.15-0.99); the mannequin renders' misdrawn legs 0.13-0.25 (benchmarks/angle_error.py). "
+        "Without a mask nothing is checked",
+    )
     min_photo_silhouette_fit: float = _setting(
         0.95,
         0.0,

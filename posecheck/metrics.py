@@ -27,7 +27,7 @@ from functools import cached_property
 import numpy as np
 
 from posecheck import geometry as geo
-from posecheck import sagittal
+from posecheck import sagittal, silhouette
 from posecheck.config import Settings
 from posecheck.landmarks import SIDES, BodyPart, Landmark, Pose, Side, other_side, sided
 from posecheck.results import View
@@ -103,6 +103,32 @@ def misplaced_leg(pose: Pose, min_segment_ratio: float) -> Side | None:
     return None
 
 
+def off_body_legs(pose: Pose, settings: Settings) -> tuple[Side, ...]:
+    """The legs the model drew where no body is: a seen knee or ankle further than
+    ``settings.max_off_body_ratio`` trunk lengths from every pixel of the person's silhouette
+    (`Pose.mask`).
+
+    A joint lies inside its limb, so even on a rough silhouette it is within a limb's thickness
+    of it.  Side-on, the model may draw the far leg of a lunge in the empty space between the
+    legs.  None without a mask, with an empty one, or without a trunk to measure by.
+    """
+    mask = pose.mask
+    trunk = geo.distance(
+        pose.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER), pose.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
+    )
+    if mask is None or not np.isfinite(trunk) or not (mask >= silhouette.INSIDE).any():
+        return ()
+    return tuple(
+        side
+        for side in SIDES
+        if any(
+            pose.visibility[lm] >= settings.min_visibility
+            and not silhouette.near_body(mask, pose.xy[lm], settings.max_off_body_ratio * trunk)
+            for lm in (sided(side, "knee"), sided(side, "ankle"))
+        )
+    )
+
+
 def measuring_points(pose: Pose, settings: Settings) -> np.ndarray:
     """The (33, 2) coordinates the knee, hip-extension, front-shin and chest-lift angles are measured on.
 
@@ -133,7 +159,7 @@ def _oblique_bodies(body: Body) -> list[Body]:
     minus ``settings.yaw_uncertainty_deg`` to the estimate plus it (`sagittal.unforeshortened`),
     the estimate in the middle: every measure, the trunk's too, then reads the angles a side
     view would show if that were the yaw.  Without the segmentation mask (its pixels are not
-    stretched) and without world landmarks.  Empty when the yaw is unknown, when no yaw within
+    stretched; the legs it showed misplaced stay unseen) and without world landmarks.  Empty when the yaw is unknown, when no yaw within
     the uncertainty is a side view (the estimate beyond ``max_side_view_yaw_deg`` plus it), or
     when the uncertainty reaches 90 degrees (a view along the body's left-right axis shows no
     sagittal angle).
@@ -143,9 +169,17 @@ def _oblique_bodies(body: Body) -> list[Body]:
         return []
     pose = body.pose
     yaws = np.clip(np.linspace(yaw - spread, yaw + spread, 5), 0.0, None)
+    visibility = pose.visibility.copy()
+    visibility[list(body.misplaced)] = 0.0  # the silhouette's verdict on the legs, told without it
     return [
         Body(
-            replace(pose, xy=sagittal.unforeshortened(pose.xy, float(y)), mask=None, world=None),
+            replace(
+                pose,
+                xy=sagittal.unforeshortened(pose.xy, float(y)),
+                visibility=visibility,
+                mask=None,
+                world=None,
+            ),
             body.settings,
         )
         for y in yaws
@@ -155,7 +189,8 @@ def _oblique_bodies(body: Body) -> list[Body]:
 class Body:
     """A pose with the settings' visibility threshold applied: visible points or NaN.
 
-    The knee, ankle and foot of a `misplaced_leg` count as not seen (listed in ``misplaced``).
+    The knee, ankle and foot of a `misplaced_leg` or of an `off_body_legs` leg count as not seen
+    (the legs in ``misplaced_legs``, their landmarks in ``misplaced``).
     `sag` gives the same landmarks in the coordinates the knee, hip-extension and shin angles
     are measured on (`measuring_points`); ``yaw_deg`` is the camera's yaw from side-on.
     """
@@ -167,9 +202,13 @@ class Body:
         self.sagittal, self.yaw_deg, self.stretch = _measuring_view(pose, settings)
         # Decided once per pose: the rules ask about single landmarks ~100 times a frame.
         visible = (pose.visibility >= settings.min_visibility) & np.isfinite(pose.xy).all(axis=1)
-        side = misplaced_leg(pose, settings.min_leg_segment_ratio)
-        self.misplaced: tuple[Landmark, ...] = (
-            tuple(sided(side, part) for part in LOWER_LEG_PARTS) if side is not None else ()
+        short = misplaced_leg(pose, settings.min_leg_segment_ratio)
+        off_body = off_body_legs(pose, settings)
+        self.misplaced_legs: tuple[Side, ...] = tuple(
+            side for side in SIDES if side in off_body or side == short
+        )
+        self.misplaced: tuple[Landmark, ...] = tuple(
+            sided(side, part) for side in self.misplaced_legs for part in LOWER_LEG_PARTS
         )
         visible[list(self.misplaced)] = False
         self._visible: list[bool] = visible.tolist()

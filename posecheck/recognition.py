@@ -15,11 +15,16 @@ import numpy as np
 
 from posecheck import metrics as m
 from posecheck.exercises import EXERCISES, Match
+from posecheck.landmarks import SIDES
 
 
 def recognize(body: m.Body, o: m.Orientation) -> str | None:
-    """The exercise id, or None when no known exercise is seen."""
-    if not np.isfinite(m.trunk_from_vertical(body, o)):
+    """The exercise id, or None when no known exercise is seen.
+
+    None as well when both legs are drawn where no legs are (`metrics.Body.misplaced_legs`): with
+    no leg to go by, a standing lunge leaning back reads as a chest propped on the hands.
+    """
+    if not np.isfinite(m.trunk_from_vertical(body, o)) or len(body.misplaced_legs) == len(SIDES):
         return None
     for exercise in EXERCISES.values():  # in recognition order
         match = exercise.recognize(body, o)

@@ -1,5 +1,6 @@
 """The person-segmentation mask (`Pose.mask`) read column by column: where the body ends at
-the bottom, and where it meets the floor at a hand or a foot.  Pure numpy."""
+the bottom, and where it meets the floor at a hand or a foot; and whether a point lies on the
+body at all.  Pure numpy."""
 
 from __future__ import annotations
 
@@ -19,6 +20,21 @@ def bottom(mask: np.ndarray, x: float) -> float:
 
 # A point in the image: x, y.
 Point = tuple[float, float] | np.ndarray
+
+
+def near_body(mask: np.ndarray, point: Point, radius: float) -> bool:
+    """Whether a person pixel lies within ``radius`` pixels of ``point`` (image x, y).
+
+    True where the mask cannot tell: a point outside the picture or not finite.
+    """
+    height, width = mask.shape[:2]
+    x, y = float(point[0]), float(point[1])
+    if not (0.0 <= x < width and 0.0 <= y < height):
+        return True
+    reach = max(float(radius), 0.0)
+    left, top = max(0, int(x - reach)), max(0, int(y - reach))
+    rows, columns = np.nonzero(mask[top : int(y + reach) + 1, left : int(x + reach) + 1] >= INSIDE)
+    return bool((((columns + left - x) ** 2 + (rows + top - y) ** 2) <= reach * reach).any())
 
 
 def gap_under(mask: np.ndarray, x: float, a: Point, b: Point) -> float:

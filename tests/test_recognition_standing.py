@@ -15,8 +15,16 @@ from posecheck import metrics as m
 from posecheck.assess import assess
 from posecheck.config import DEFAULT_SETTINGS as S
 from posecheck.exercises import Match, standing_posture
-from posecheck.landmarks import Landmark, Pose
-from posecheck.synth.body import BodyAngles, Camera, LegAngles, make_pose, prone_press_up, standing
+from posecheck.landmarks import Landmark, Pose, sided
+from posecheck.synth.body import (
+    BodyAngles,
+    Camera,
+    LegAngles,
+    make_pose,
+    prone_press_up,
+    standing,
+    standing_lunge,
+)
 from posecheck.synth.render import masked_pose
 
 L = Landmark
@@ -100,3 +108,45 @@ def test_standing_filmed_off_level_is_still_standing(facing: str) -> None:
     o = m.orientation(body, S)
     assert m.leg_drop(body, o) > 1.5
     assert standing_posture.recognize(body, o) is Match.YES
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_a_lunge_whose_front_leg_is_drawn_between_the_legs_is_no_standing_posture(facing: str) -> None:
+    """Side-on, the model may draw a lunge's far leg in the empty space between the legs: the one
+    leg left then stands straight under an upright trunk, as in a standing posture.  The
+    silhouette shows the drawn leg off the body (`metrics.off_body_legs`), so the stance is
+    unknown and nothing is recognised, with the note that a body part is not visible; without a
+    silhouette it could not be told."""
+    pose = masked_pose(standing_lunge("left"), facing=facing)  # type: ignore[arg-type]
+    assert assess(pose, S).exercise == "standing_lunge"
+    xy = pose.xy.copy()
+    for part in m.LOWER_LEG_PARTS:  # the front leg drawn midway to the rear one
+        xy[sided("left", part)] = (pose.xy[sided("left", part)] + pose.xy[sided("right", part)]) / 2
+    drawn_between = pose.replace(xy=xy)
+    assert m.off_body_legs(drawn_between, S) == ("left",)
+    result = assess(drawn_between, S)
+    assert result.exercise is None
+    assert result.note == "not_visible"  # not "no known exercise": the leg is lost, not the lunge
+    assert assess(drawn_between.replace(mask=None), S).exercise == "standing_posture"
+    assert assess(masked_pose(standing(), facing=facing), S).exercise == "standing_posture"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("facing", FACINGS)
+def test_with_both_legs_drawn_off_the_body_nothing_is_recognised(facing: str) -> None:
+    """A standing lunge leaning back 25 deg whose legs the model drew below the floor: with no
+    leg left to go by, its trunk and hands read as a chest propped on the hands (a press-up).
+    Nothing is recognised, and the note asks for the whole body in the picture."""
+    pose = masked_pose(standing_lunge("left", trunk_deg=-25.0, hip_extension_deg=60.0), facing=facing)  # type: ignore[arg-type]
+    assert assess(pose, S).exercise == "standing_lunge"
+    trunk = geo.distance(
+        pose.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER), pose.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
+    )
+    xy = pose.xy.copy()
+    for side in ("left", "right"):
+        for part in m.LOWER_LEG_PARTS:
+            xy[sided(side, part), 1] += 0.6 * trunk  # below the floor, off the silhouette
+    lost = pose.replace(xy=xy)
+    assert m.Body(lost, S).misplaced_legs == ("left", "right")
+    result = assess(lost, S)
+    assert result.exercise is None
+    assert result.note == "not_visible"

@@ -783,6 +783,48 @@ def test_a_leg_short_in_thigh_and_shin_is_misplaced_and_not_seen(step: float, mi
     assert body.seen(L.RIGHT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_FOOT_INDEX)  # the rest stays
 
 
+def knee_lifted_off_the_body(pose: Pose, distance_ratio: float) -> Pose:
+    """``pose`` with its left (far) knee moved straight up until it lies ``distance_ratio`` trunk
+    lengths from the nearest pixel of its silhouette (measured against every pixel)."""
+    assert pose.mask is not None
+    rows, columns = np.nonzero(pose.mask >= 0.5)
+    knee = pose.xy[L.LEFT_KNEE]
+    trunk = geo.distance(
+        pose.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER), pose.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
+    )
+
+    def off(lift: float) -> float:
+        return float(np.min(np.hypot(columns - knee[0], rows - (knee[1] - lift))))
+
+    target = distance_ratio * trunk
+    lift = solve(off, target, 0.0, 10.0 * target)
+    xy = pose.xy.copy()
+    xy[L.LEFT_KNEE, 1] -= lift
+    return pose.replace(xy=xy)
+
+
+@pytest.mark.parametrize(("step", "misplaced"), [(-0.03, False), (+0.03, True)])
+def test_a_knee_drawn_off_the_silhouette_makes_its_leg_misplaced_and_not_seen(
+    step: float, misplaced: bool
+) -> None:
+    pose = knee_lifted_off_the_body(prone_pose(prone_press_up()), S.max_off_body_ratio + step)
+    assert m.off_body_legs(pose, S) == (("left",) if misplaced else ())
+    body = m.Body(pose, S)
+    assert body.seen(*(sided("left", part) for part in m.LOWER_LEG_PARTS)) is not misplaced
+    assert body.seen(L.LEFT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_FOOT_INDEX)  # the rest stays
+
+
+def test_without_a_silhouette_no_leg_is_off_the_body() -> None:
+    pose = knee_lifted_off_the_body(prone_pose(prone_press_up()), 2.0 * S.max_off_body_ratio)
+    assert m.off_body_legs(pose, S) == ("left",)
+    assert pose.mask is not None
+    assert m.off_body_legs(pose.replace(mask=None), S) == ()
+    assert m.off_body_legs(pose.replace(mask=np.zeros_like(pose.mask)), S) == ()  # the mask saw nobody
+    unseen = pose.visibility.copy()
+    unseen[L.LEFT_KNEE] = 0.0  # a knee the model does not claim to see is not judged by the mask
+    assert m.off_body_legs(pose.replace(visibility=unseen), S) == ()
+
+
 @pytest.mark.parametrize("front", SIDES)
 @pytest.mark.parametrize(("thigh", "shin"), [(0.2, 1.0), (1.0, 0.2)])
 def test_one_short_segment_is_a_leg_towards_the_camera_not_a_misplaced_one(

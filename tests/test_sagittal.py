@@ -19,7 +19,7 @@ from posecheck.config import DEFAULT_SETTINGS
 from posecheck.exercises import EXERCISES
 from posecheck.landmarks import NUM_LANDMARKS, Landmark, Pose
 from posecheck.synth.accuracy import facing_sign, measure_angles
-from posecheck.synth.body import Camera, kneeling_lunge, make_pose, prone_press_up, standing_lunge
+from posecheck.synth.body import Camera, kneeling_lunge, make_pose, prone_press_up, standing, standing_lunge
 from posecheck.turns import _MIRRORED, pose_turned_back
 
 L = Landmark
@@ -227,6 +227,24 @@ def test_beyond_the_side_view_a_check_is_judged_where_every_yaw_near_the_estimat
     else:  # the value undone of the estimated yaw: exact for an exact estimate
         assert check.value == pytest.approx(knee_deg, abs=0.05)
         assert check.drawn == ()
+
+
+def test_beyond_the_side_view_a_leg_drawn_off_the_body_stays_unseen() -> None:
+    """The yaws undone beyond the side view have no silhouette (its pixels are not stretched):
+    a leg it showed drawn where no body is stays unseen there, instead of judging its knee."""
+    pose = make_pose(standing(), camera=oblique(BEYOND))
+    check = assess(pose, S, "standing_posture").check("knee_hyperextension")
+    assert check.status == "pass"
+    assert Landmark.LEFT_KNEE in check.points  # the near knee
+    knee = pose.xy[Landmark.LEFT_KNEE]
+    trunk = float(np.linalg.norm(pose.xy[Landmark.LEFT_SHOULDER] - pose.xy[Landmark.LEFT_HIP]))
+    mask = np.ones((pose.image_size[1], pose.image_size[0]), dtype=np.float32)
+    hole = 2 * S.max_off_body_ratio * trunk  # no person pixel within twice the limit of the knee
+    mask[int(knee[1] - hole) : int(knee[1] + hole), int(knee[0] - hole) : int(knee[0] + hole)] = 0.0
+    masked = pose.replace(mask=mask)
+    assert Landmark.LEFT_KNEE in m.Body(masked, S).misplaced
+    check = assess(masked, S, "standing_posture").check("knee_hyperextension")
+    assert Landmark.LEFT_KNEE not in check.points
 
 
 def test_a_check_the_band_cannot_settle_holds_up_the_verdict() -> None:

@@ -278,6 +278,9 @@ def recognize(body: Body, o: Orientation) -> Match:
         # Lying with the chest pushed up steeply (a deep cobra, or a camera not held level)
         # has an upright trunk and straight legs too, but the legs stay at hip height.
         and m.legs_stand(body, o)
+        # A leg the model drew where no leg is (a lunge's far leg drawn between the legs) leaves
+        # the stance unknown: the one leg left standing straight is no sign of feet together.
+        and not body.misplaced_legs
     )
     return Match.YES if standing else Match.NO
 
