@@ -224,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="full")
     parser.add_argument("--cache", help="angle_error.py's cache of the model's answers")
     parser.add_argument("--alternatives", action="store_true", help="also the measures tried and not made")
+    parser.set_defaults(second_look=False)  # the model's first answer, as angle_error.py's default
     args = parser.parse_args(argv)
     poses = ae.detect_all(args)
     scenes = {s.name: s for s in ae.scenes() if "lunge" in s.name}
