@@ -56,8 +56,8 @@ class Settings:
         "the far leg of a lunge seen side-on between the legs). Not fitted: on the dev photos (and mirrored, "
         "halved, rolled, webcam) seen knees and ankles lie at most 0.07 outside, except one webcam downdog "
         "whose knees are drawn in the gap between the legs (0.10); on the A and C1 clips at most 0.09, "
-        "beyond that only in frames with misdrawn legs (0.15-0.99); the mannequin renders' misdrawn legs 0.13-0.25 (benchmarks/angle_error.py). "
-        "Without a mask nothing is checked",
+        "beyond that only in frames with misdrawn legs (0.16-0.99); the mannequin renders' misdrawn legs "
+        "0.13-0.25 (benchmarks/angle_error.py). Without a mask nothing is checked",
     )
     min_photo_silhouette_fit: float = _setting(
         0.95,

@@ -108,17 +108,18 @@ def off_body_legs(pose: Pose, settings: Settings) -> tuple[Side, ...]:
     ``settings.max_off_body_ratio`` trunk lengths from every pixel of the person's silhouette
     (`Pose.mask`).
 
-    A joint lies inside its limb, so even on a rough silhouette it is within a limb's thickness
-    of it.  Side-on, the model may draw the far leg of a lunge in the empty space between the
-    legs.  None without a mask, with an empty one, or without a trunk to measure by.
+    A joint centre lies in the middle of its limb, half a limb's thickness inside the outline;
+    further outside than that, it is at least a limb's thickness from the joint.  Side-on, the
+    model may draw the far leg of a lunge in the empty space between the legs.  None without a
+    mask, with an empty one (it saw nobody), or without a trunk to measure by.
     """
     mask = pose.mask
     trunk = geo.distance(
         pose.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER), pose.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
     )
-    if mask is None or not np.isfinite(trunk) or not (mask >= silhouette.INSIDE).any():
+    if mask is None or not np.isfinite(trunk):
         return ()
-    return tuple(
+    off = tuple(
         side
         for side in SIDES
         if any(
@@ -127,6 +128,7 @@ def off_body_legs(pose: Pose, settings: Settings) -> tuple[Side, ...]:
             for lm in (sided(side, "knee"), sided(side, "ankle"))
         )
     )
+    return off if off and (mask >= silhouette.INSIDE).any() else ()
 
 
 def measuring_points(pose: Pose, settings: Settings) -> np.ndarray:
@@ -159,10 +161,10 @@ def _oblique_bodies(body: Body) -> list[Body]:
     minus ``settings.yaw_uncertainty_deg`` to the estimate plus it (`sagittal.unforeshortened`),
     the estimate in the middle: every measure, the trunk's too, then reads the angles a side
     view would show if that were the yaw.  Without the segmentation mask (its pixels are not
-    stretched; the legs it showed misplaced stay unseen) and without world landmarks.  Empty when the yaw is unknown, when no yaw within
-    the uncertainty is a side view (the estimate beyond ``max_side_view_yaw_deg`` plus it), or
-    when the uncertainty reaches 90 degrees (a view along the body's left-right axis shows no
-    sagittal angle).
+    stretched; the legs it showed misplaced stay unseen) and without world landmarks.  Empty
+    when the yaw is unknown, when no yaw within the uncertainty is a side view (the estimate
+    beyond ``max_side_view_yaw_deg`` plus it), or when the uncertainty reaches 90 degrees (a
+    view along the body's left-right axis shows no sagittal angle).
     """
     yaw, spread = body.yaw_deg, body.settings.yaw_uncertainty_deg
     if not (yaw <= body.settings.max_side_view_yaw_deg + spread and yaw + spread < 90.0):

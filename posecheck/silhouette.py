@@ -31,6 +31,8 @@ def near_body(mask: np.ndarray, point: Point, radius: float) -> bool:
     x, y = float(point[0]), float(point[1])
     if not (0.0 <= x < width and 0.0 <= y < height):
         return True
+    if mask[int(y), int(x)] >= INSIDE:  # on the body: the usual answer, without a search
+        return True
     reach = max(float(radius), 0.0)
     left, top = max(0, int(x - reach)), max(0, int(y - reach))
     rows, columns = np.nonzero(mask[top : int(y + reach) + 1, left : int(x + reach) + 1] >= INSIDE)
