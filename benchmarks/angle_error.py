@@ -41,7 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.labelled import code_version, render_code_version  # noqa: E402
+from benchmarks.labelled import code_version, packed_mask, render_code_version, unpacked_mask  # noqa: E402
 from posecheck import metrics  # noqa: E402
 from posecheck.config import DEFAULT_SETTINGS  # noqa: E402
 from posecheck.exercises import EXERCISES  # noqa: E402
@@ -190,13 +190,12 @@ def detect_all(args: argparse.Namespace) -> dict[tuple[str, float, float], Pose 
             for index, key in enumerate(map(tuple, stored["keys"].tolist())):
                 name, yaw, camera_height = str(key[0]), float(key[1]), float(key[2])
                 if stored["found"][index]:
-                    mask = np.unpackbits(stored["masks"][index])[: width * height].reshape(height, width)
                     poses[name, yaw, camera_height] = Pose(
                         xy=stored["xy"][index],
                         visibility=stored["visibility"][index],
                         image_size=(width, height),
                         world=stored["world"][index],
-                        mask=mask.astype(np.float32),
+                        mask=unpacked_mask(stored["masks"][index], (width, height)).astype(np.float32),
                     )
                 else:
                     poses[name, yaw, camera_height] = None
@@ -242,10 +241,7 @@ def save_cache(path: Path, poses: dict[tuple[str, float, float], Pose | None], f
             [p.world if p is not None and p.world is not None else np.full((33, 3), np.nan) for _, p in items]
         ),
         masks=np.array(
-            [
-                np.packbits((p.mask if p is not None and p.mask is not None else empty) >= 0.5)
-                for _, p in items
-            ]
+            [packed_mask(p.mask if p is not None and p.mask is not None else empty) for _, p in items]
         ),
         size=np.array(size),
         version=np.array(cache_version(first_look)),

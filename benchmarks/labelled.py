@@ -143,6 +143,17 @@ def render_code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def packed_mask(mask: np.ndarray) -> np.ndarray:
+    """A person-segmentation mask as one bit a pixel (person or not), for caches of many poses."""
+    return np.packbits(np.asarray(mask) >= 0.5)
+
+
+def unpacked_mask(bits: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """`packed_mask`'s bits back as a (height, width) 0/1 mask; ``size`` is (width, height)."""
+    width, height = size
+    return np.unpackbits(bits)[: width * height].reshape(height, width)
+
+
 def save_pose(path: Path, pose: Pose | None) -> None:
     arrays: dict[str, np.ndarray] = {"found": np.array(pose is not None)}
     if pose is not None:

@@ -37,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.labelled import DEFAULT_CACHE, cached_poses, load_rows
+from benchmarks.labelled import DEFAULT_CACHE, cached_poses, load_rows, packed_mask, unpacked_mask
 from posecheck.assess import assess
 from posecheck.config import Settings, load_settings
 from posecheck.exercises import EXERCISES
@@ -97,8 +97,7 @@ class CachedEstimator:
             self._index += 1
             if pose is None or not bits.size:
                 return pose
-            width, height = pose.image_size
-            return replace(pose, mask=np.unpackbits(bits)[: width * height].reshape(height, width))
+            return replace(pose, mask=unpacked_mask(bits, pose.image_size))
         pose = self._estimator.detect(image_bgr, timestamp_s)
         self.keep(pose, timestamp_s)
         return pose
@@ -124,8 +123,7 @@ def save_poses(path: Path, poses: list[Pose | None], times: list[float]) -> None
         return np.array([get(p) if p is not None else np.full(shape, np.nan) for p in poses])  # type: ignore[operator]
 
     masks = [
-        np.packbits(p.mask >= 0.5) if p is not None and p.mask is not None else np.zeros(0, np.uint8)
-        for p in poses
+        packed_mask(p.mask) if p is not None and p.mask is not None else np.zeros(0, np.uint8) for p in poses
     ]
     np.savez_compressed(
         path,
