@@ -114,10 +114,12 @@ def off_body_legs(pose: Pose, settings: Settings) -> tuple[Side, ...]:
     mask, with an empty one (it saw nobody), or without a trunk to measure by.
     """
     mask = pose.mask
+    if mask is None:  # as in the five bodies undone of yaws beyond the side view
+        return ()
     trunk = geo.distance(
         pose.midpoint(L.LEFT_SHOULDER, L.RIGHT_SHOULDER), pose.midpoint(L.LEFT_HIP, L.RIGHT_HIP)
     )
-    if mask is None or not np.isfinite(trunk):
+    if not np.isfinite(trunk):
         return ()
     off = tuple(
         side
