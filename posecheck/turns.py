@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 
 from posecheck.landmarks import SIDES, SKELETON_EDGES, Landmark, Pose, sided
+from posecheck.silhouette import INSIDE
 
 Turn = Literal["none", "mirror", "clockwise", "counterclockwise", "zoomed_out"]
 TURNS: tuple[Turn, ...] = ("none", "mirror", "clockwise", "counterclockwise", "zoomed_out")
@@ -27,7 +28,6 @@ TURNS: tuple[Turn, ...] = ("none", "mirror", "clockwise", "counterclockwise", "z
 _MIRRORED = np.array(
     [Landmark[lm.name.replace("LEFT", "@").replace("RIGHT", "LEFT").replace("@", "RIGHT")] for lm in Landmark]
 )
-_INSIDE = 0.5  # mask value from which a pixel belongs to the person
 _GRID_CELLS = 160  # the silhouette is sampled on a grid this many cells along its long side
 _POINTS_PER_EDGE = 9
 _NEAR_SKELETON_TORSOS = 0.35  # a silhouette pixel this close to a bone (in torso lengths) is explained
@@ -153,7 +153,7 @@ def silhouette_fit(pose: Pose) -> float:
     hips = np.nanmean(pose.xy[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=0)
     torso = float(np.linalg.norm(shoulders - hips))
     step = max(1, round(max(height, width) / _GRID_CELLS))
-    rows, columns = np.nonzero(mask[::step, ::step] >= _INSIDE)
+    rows, columns = np.nonzero(mask[::step, ::step] >= INSIDE)
     if not np.isfinite(torso) or torso == 0.0 or rows.size == 0:
         return 0.0
     person = (np.stack([columns, rows], axis=1) + 0.5) * step
@@ -165,7 +165,7 @@ def silhouette_fit(pose: Pose) -> float:
             continue
         for point in a + np.linspace(0.0, 1.0, _POINTS_PER_EDGE)[:, None] * (b - a):
             x, y = int(point[0]), int(point[1])
-            inside.append(0 <= x < width and 0 <= y < height and mask[y, x] >= _INSIDE)
+            inside.append(0 <= x < width and 0 <= y < height and mask[y, x] >= INSIDE)
         nearest = np.minimum(nearest, _distance_to_segment(person, a, b))
     if not inside:
         return 0.0
